@@ -1,0 +1,1 @@
+//! Breach counts per entry, one lookup per unique password.

@@ -1,0 +1,1 @@
+//! reuse: exact reuse and rotated-away reuse.

@@ -1,0 +1,1 @@
+//! Weak passwords (zxcvbn with the account's own words).

@@ -1,0 +1,1 @@
+//! Insecure (http://) login URLs.

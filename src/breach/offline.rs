@@ -1,0 +1,1 @@
+//! The downloaded Pwned Passwords corpus, searched without a linear scan.

@@ -1,0 +1,248 @@
+//! The entry model every reader produces and every analyzer consumes.
+
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Timestamps are UTC throughout.
+pub type Timestamp = DateTime<Utc>;
+
+/// A stable identifier for an entry: the vault's own id where it has one (KDBX UUID,
+/// Bitwarden id, Firefox guid, ...), else derived from the source and the position.
+///
+/// Never derived from the password.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct EntryId(pub String);
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Every input format credaudit reads. The kebab-case name is what `--format` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+#[value(rename_all = "kebab-case")]
+pub enum Format {
+    /// KeePass 2 / KeePassXC database, KDBX 3.1, 4.0 or 4.1.
+    Kdbx,
+    /// KeePass 1.x database.
+    Kdb,
+    /// KeePass 2 / KeePassXC XML export.
+    KeepassXml,
+    /// KeePassXC CSV export (10 or 6 columns).
+    KeepassxcCsv,
+    /// KeePass 2 "KeePass CSV (1.x)" export.
+    Keepass1Csv,
+    /// Bitwarden JSON export: unencrypted or password-protected.
+    BitwardenJson,
+    /// Bitwarden CSV export (personal or organization).
+    BitwardenCsv,
+    /// 1Password 1PUX export (zip).
+    Onepassword1pux,
+    /// 1Password 8 CSV export.
+    OnepasswordCsv,
+    /// LastPass CSV export.
+    LastpassCsv,
+    /// Chrome / Edge / Brave / Opera / Vivaldi CSV export.
+    ChromeCsv,
+    /// Firefox CSV export (about:logins).
+    FirefoxCsv,
+    /// Apple Passwords / Safari / iCloud Keychain CSV export.
+    AppleCsv,
+    /// Dashlane credentials.csv, or the zip holding it.
+    DashlaneCsv,
+    /// Proton Pass CSV export.
+    ProtonCsv,
+    /// Proton Pass JSON export (bare data.json or its zip).
+    ProtonJson,
+    /// NordPass CSV export (any of its column widths).
+    NordpassCsv,
+    /// Enpass JSON export.
+    EnpassJson,
+}
+
+impl Format {
+    /// Every format, in the order `credaudit formats` lists them.
+    pub const ALL: &'static [Format] = &[
+        Format::Kdbx,
+        Format::Kdb,
+        Format::KeepassXml,
+        Format::KeepassxcCsv,
+        Format::Keepass1Csv,
+        Format::BitwardenJson,
+        Format::BitwardenCsv,
+        Format::Onepassword1pux,
+        Format::OnepasswordCsv,
+        Format::LastpassCsv,
+        Format::ChromeCsv,
+        Format::FirefoxCsv,
+        Format::AppleCsv,
+        Format::DashlaneCsv,
+        Format::ProtonCsv,
+        Format::ProtonJson,
+        Format::NordpassCsv,
+        Format::EnpassJson,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Kdbx => "kdbx",
+            Format::Kdb => "kdb",
+            Format::KeepassXml => "keepass-xml",
+            Format::KeepassxcCsv => "keepassxc-csv",
+            Format::Keepass1Csv => "keepass1-csv",
+            Format::BitwardenJson => "bitwarden-json",
+            Format::BitwardenCsv => "bitwarden-csv",
+            Format::Onepassword1pux => "onepassword1pux",
+            Format::OnepasswordCsv => "onepassword-csv",
+            Format::LastpassCsv => "lastpass-csv",
+            Format::ChromeCsv => "chrome-csv",
+            Format::FirefoxCsv => "firefox-csv",
+            Format::AppleCsv => "apple-csv",
+            Format::DashlaneCsv => "dashlane-csv",
+            Format::ProtonCsv => "proton-csv",
+            Format::ProtonJson => "proton-json",
+            Format::NordpassCsv => "nordpass-csv",
+            Format::EnpassJson => "enpass-json",
+        }
+    }
+
+    /// How auto-detection recognises the format (shown by `credaudit formats`).
+    pub fn detection_rule(self) -> &'static str {
+        match self {
+            Format::Kdbx => "magic 03D9A29A 67FB4BB5, major version 3 or 4",
+            Format::Kdb => "magic 03D9A29A 65FB4BB5",
+            Format::KeepassXml => "XML with root <KeePassFile>",
+            Format::KeepassxcCsv => {
+                "CSV header Group,Title,Username,Password,URL,Notes[,TOTP,Icon,Last Modified,Created]"
+            }
+            Format::Keepass1Csv => "CSV header Account,Login Name,Password,Web Site,Comments",
+            Format::BitwardenJson => {
+                "JSON with items[] of integer type (or encrypted + passwordProtected)"
+            }
+            Format::BitwardenCsv => "CSV header with login_uri,login_username,login_password",
+            Format::Onepassword1pux => "zip holding export.data and export.attributes",
+            Format::OnepasswordCsv => {
+                "CSV header Title,Url,Username,Password,OTPAuth,Favorite,Archived,..."
+            }
+            Format::LastpassCsv => {
+                "CSV header url,username,password,[totp,]extra,name,grouping,fav"
+            }
+            Format::ChromeCsv => "CSV header name,url,username,password[,note]",
+            Format::FirefoxCsv => "CSV header with httpRealm,formActionOrigin,guid",
+            Format::AppleCsv => "CSV header Title,URL,Username,Password[,Notes,OTPAuth]",
+            Format::DashlaneCsv => {
+                "CSV header username,username2,username3,title,password,...; or a zip with credentials.csv"
+            }
+            Format::ProtonCsv => {
+                "CSV header type,name,url,[email,]username,password,note,totp,createTime,modifyTime[,vault]"
+            }
+            Format::ProtonJson => {
+                "JSON with vaults{} and userId; or a zip with Proton Pass/data.json"
+            }
+            Format::NordpassCsv => "CSV header with cardholdername (any width)",
+            Format::EnpassJson => "JSON with items[] of template_type/category and fields[]",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A password an entry used before (KDBX history, Bitwarden `passwordHistory`, ...).
+#[derive(Clone, Debug)]
+pub struct PastPassword {
+    /// The old password.
+    pub password: Secret,
+    /// When it stopped being current, where the format says.
+    pub retired: Option<Timestamp>,
+}
+
+/// One account read from a vault.
+#[derive(Clone, Debug, Default)]
+pub struct Entry {
+    /// Stable id, unique within its source.
+    pub id: EntryId,
+    /// Index of the source (vault) in the run, into [`crate::vault::Vault`] order.
+    pub source: usize,
+    /// Group / folder path, outermost first.
+    pub group: Vec<String>,
+    /// Title or name as the user sees it.
+    pub title: String,
+    /// Username or e-mail.
+    pub username: String,
+    /// Every URL of the entry, as written in the vault.
+    pub urls: Vec<String>,
+    /// The current password.
+    pub password: Secret,
+    /// Whether the entry holds a one-time-password seed.
+    pub has_totp: bool,
+    /// Creation time, where the format has it.
+    pub created: Option<Timestamp>,
+    /// Last modification time, where the format has it.
+    pub modified: Option<Timestamp>,
+    /// Time the password last changed, where the format tells (more precise than `modified`).
+    pub password_changed: Option<Timestamp>,
+    /// Earlier passwords, newest first.
+    pub history: Vec<PastPassword>,
+    /// The user excluded the entry from reports (KeePassXC `QualityCheck=False`, `KnownBad`).
+    pub excluded: bool,
+    /// The entry sits in a recycle bin / trash.
+    pub recycled: bool,
+}
+
+impl Entry {
+    /// Best known time the current password was set: the explicit change time, else the
+    /// modification time. `None` means unknown, never "fresh".
+    pub fn password_set_at(&self) -> Option<Timestamp> {
+        self.password_changed.or(self.modified)
+    }
+
+    /// The group path joined with `/`.
+    pub fn group_path(&self) -> String {
+        self.group.join("/")
+    }
+}
+
+/// Why an item of a vault was not audited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// In the recycle bin / trash.
+    Recycled,
+    /// A login without a password.
+    NoPassword,
+    /// Not a login: a note, card, identity, document, ...
+    NotALogin,
+    /// A KeePass `{REF:...}` field reference to another entry.
+    Reference,
+    /// KeePass 1 meta-stream entries, Firefox account sync rows and similar internals.
+    Internal,
+}
+
+impl SkipReason {
+    /// Human wording.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Recycled => "in recycle bin / trash",
+            SkipReason::NoPassword => "no password",
+            SkipReason::NotALogin => "not a login (note, card, identity, ...)",
+            SkipReason::Reference => "{REF:...} reference to another entry",
+            SkipReason::Internal => "internal record of the password manager",
+        }
+    }
+}
+
+/// Counts of skipped items by reason.
+pub type SkipCounts = BTreeMap<SkipReason, usize>;

@@ -1,0 +1,1 @@
+//! The report: plain data whose serde form is the JSON schema, and its renderers.

@@ -1,0 +1,1 @@
+//! Offline decryption of Bitwarden password-protected exports (PBKDF2 or Argon2id).

@@ -1,0 +1,260 @@
+//! Vault readers: bytes in, [`Vault`] out. Formats are detected from content; every reader
+//! fills a [`VaultBuilder`], which applies the skip rules shared by all formats.
+
+use crate::model::{Entry, EntryId, Format, SkipCounts, SkipReason};
+use crate::secret::Secret;
+use std::path::PathBuf;
+use zeroize::Zeroizing;
+
+pub mod bitwarden_crypto;
+pub mod csv;
+pub mod detect;
+pub mod json;
+pub mod kdbx;
+pub mod keepass_xml;
+pub mod zip;
+
+/// Where a vault comes from.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A file on disk, opened read-only.
+    Path(PathBuf),
+    /// Standard input (`-`), so a plaintext export never has to touch the disk.
+    Stdin,
+}
+
+impl Input {
+    /// Parses a command-line operand: `-` is stdin.
+    pub fn from_arg(arg: &str) -> Self {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// How the input is named in messages and reports.
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_owned(),
+        }
+    }
+}
+
+/// What a reader may need besides the bytes.
+pub struct ReadOptions<'a> {
+    /// Skip detection and read as this format.
+    pub format: Option<Format>,
+    /// Key file for KeePass databases.
+    pub key_file: Option<PathBuf>,
+    /// Asks for a password (master password, export file password) only when one is needed.
+    /// Called with the input's display name; `Ok(None)` means none is available.
+    pub password: &'a mut dyn FnMut(&str) -> Result<Option<Secret>, FormatError>,
+    /// Keep entries from the recycle bin / trash instead of skipping them.
+    pub include_recycled: bool,
+}
+
+/// One vault read into the model.
+#[derive(Debug)]
+pub struct Vault {
+    /// The input's display name.
+    pub name: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// Logins with a password, in file order.
+    pub entries: Vec<Entry>,
+    /// Items not audited, counted by reason.
+    pub skipped: SkipCounts,
+}
+
+/// A reader's failure, without the input name (the dispatcher adds it).
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The format could not be recognised.
+    #[error(
+        "unknown format; supported: {}. Use --format NAME to force one",
+        Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+    )]
+    Unknown,
+    /// Wrong master password or key file (the format cannot tell which).
+    #[error("wrong master password or key file")]
+    WrongKey,
+    /// Wrong password (the format tells: no key file involved).
+    #[error("wrong password")]
+    WrongPassword,
+    /// The key file does not match or is malformed.
+    #[error("invalid key file: {0}")]
+    BadKeyFile(String),
+    /// A password is required and none was given.
+    #[error(
+        "{0} needs a password: give it on a terminal prompt, with --password-stdin or --password-env NAME"
+    )]
+    PasswordRequired(&'static str),
+    /// A CSV lacks a column the format needs.
+    #[error("missing column '{0}' in the CSV header")]
+    MissingColumn(String),
+    /// Truncated, tampered or otherwise malformed content.
+    #[error("{0}")]
+    Invalid(String),
+    /// Recognised but not readable here, with what to do instead.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// A failure to read one input.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The input could not be read at all.
+    #[error("{name}: {source}")]
+    Io {
+        /// Input display name.
+        name: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The content could not be read as a vault.
+    #[error("{name}: {source}")]
+    Format {
+        /// Input display name.
+        name: String,
+        /// What was wrong.
+        #[source]
+        source: FormatError,
+    },
+}
+
+/// Collects entries for one vault, applying the skip rules every format shares.
+#[derive(Debug)]
+pub struct VaultBuilder {
+    source: usize,
+    include_recycled: bool,
+    entries: Vec<Entry>,
+    skipped: SkipCounts,
+}
+
+impl VaultBuilder {
+    /// A builder for the `source`-th vault of the run.
+    pub fn new(source: usize, include_recycled: bool) -> Self {
+        Self {
+            source,
+            include_recycled,
+            entries: Vec::new(),
+            skipped: SkipCounts::new(),
+        }
+    }
+
+    /// Adds a login; it is skipped (and counted) when recycled, without a password, or a
+    /// `{REF:...}` reference. An entry without an id gets `<position>` within the source.
+    pub fn push(&mut self, mut entry: Entry) {
+        let reason = if entry.recycled && !self.include_recycled {
+            Some(SkipReason::Recycled)
+        } else if entry.password.is_empty() {
+            Some(SkipReason::NoPassword)
+        } else if is_reference(entry.password.expose()) {
+            Some(SkipReason::Reference)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.skip(reason);
+            return;
+        }
+        entry.source = self.source;
+        if entry.id.0.is_empty() {
+            entry.id = EntryId(format!(
+                "#{}",
+                self.entries.len() + self.skipped_total() + 1
+            ));
+        }
+        self.entries.push(entry);
+    }
+
+    /// Counts an item that is not audited.
+    pub fn skip(&mut self, reason: SkipReason) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+
+    /// Finishes the vault.
+    pub fn finish(self, name: String, format: Format) -> Vault {
+        Vault {
+            name,
+            format,
+            entries: self.entries,
+            skipped: self.skipped,
+        }
+    }
+}
+
+/// KeePass field references (`{REF:P@I:...}`) point at another entry's password; counting
+/// them would double every reuse group.
+fn is_reference(password: &str) -> bool {
+    password
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("{REF:")
+}
+
+/// Reads the raw bytes of an input. The buffer is wiped on drop.
+pub fn load(input: &Input) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    use std::io::Read;
+    let name = input.display_name();
+    let mut buf = Zeroizing::new(Vec::new());
+    let result = match input {
+        Input::Stdin => std::io::stdin().lock().read_to_end(&mut buf),
+        Input::Path(path) => {
+            if path.is_dir() {
+                return Err(ReadError::Io {
+                    name,
+                    source: std::io::Error::other("is a directory, not a vault file"),
+                });
+            }
+            std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf))
+        }
+    };
+    result.map_err(|source| ReadError::Io { name, source })?;
+    Ok(buf)
+}
+
+/// Reads one input as the `source`-th vault of the run.
+pub fn read(
+    input: &Input,
+    source: usize,
+    options: &mut ReadOptions<'_>,
+) -> Result<Vault, ReadError> {
+    let bytes = load(input)?;
+    let name = input.display_name();
+    read_bytes(&name, &bytes, source, options).map_err(|source| ReadError::Format { name, source })
+}
+
+/// Reads a vault from bytes already in memory.
+pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    source: usize,
+    options: &mut ReadOptions<'_>,
+) -> Result<Vault, FormatError> {
+    if bytes.is_empty() {
+        return Err(FormatError::Invalid("empty file".to_owned()));
+    }
+    let format = match options.format {
+        Some(f) => f,
+        None => detect::detect(bytes)?,
+    };
+    let mut builder = VaultBuilder::new(source, options.include_recycled);
+    match format {
+        Format::Kdbx | Format::Kdb => kdbx::read(name, bytes, format, options, &mut builder)?,
+        Format::KeepassXml => keepass_xml::read(bytes, &mut builder)?,
+        _ if zip::is_zip(bytes) => zip::read(bytes, format, &mut builder)?,
+        Format::BitwardenJson | Format::ProtonJson | Format::EnpassJson => {
+            json::read(name, bytes, format, options, &mut builder)?
+        }
+        _ => csv::read(bytes, format, &mut builder)?,
+    }
+    Ok(builder.finish(name.to_owned(), format))
+}
