@@ -8,10 +8,15 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod baseline;
 pub mod breach;
+pub mod config;
+pub mod fsutil;
+pub mod ignore;
 pub mod model;
 pub mod rank;
 pub mod report;
 pub mod sanitize;
 pub mod secret;
+pub mod url;
 pub mod vault;

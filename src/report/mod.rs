@@ -1,1 +1,430 @@
-//! The report: plain data whose serde form is the JSON schema, and its renderers.
+//! The report: plain data whose serde form *is* the JSON schema (documented in the README),
+//! and its renderers. Renderers only read a [`Report`]; they never compute findings.
+//!
+//! Every string that came from a vault passes through [`crate::sanitize::sanitize`] when the
+//! report is built, so no renderer can emit a terminal escape sequence from a crafted title.
+
+use crate::analyze::{Findings, Staleness};
+use crate::breach::Verdict;
+use crate::model::{Entry, SkipReason, Timestamp};
+use crate::rank::{AccountValue, RankedAccount, Reason, ReasonCode};
+use crate::sanitize::sanitize;
+use crate::vault::SourceInfo;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub mod csv;
+pub mod markdown;
+pub mod table;
+
+/// Bumped on any incompatible change of the JSON form.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole audit result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Version of this schema.
+    pub schema_version: u32,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// When the audit ran (UTC).
+    pub generated_at: Timestamp,
+    /// What breach source answered: `online`, `offline`, `cache`, or `off`.
+    pub breach_source: String,
+    /// One per input vault, in command-line order.
+    pub sources: Vec<SourceSummary>,
+    /// Counts over all accounts.
+    pub summary: Summary,
+    /// Accounts to rotate, most urgent first.
+    pub accounts: Vec<Account>,
+    /// Present when a baseline was given: what it hid.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub baseline: Option<BaselineSummary>,
+    /// Non-fatal problems worth reading (expired ignores, unmatched queries, ...).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// Name and version of the tool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// Always `credaudit`.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}
+
+/// What was read from one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceSummary {
+    /// Path as given (`<stdin>` for `-`).
+    pub name: String,
+    /// Format name, as `--format` takes it.
+    pub format: String,
+    /// Logins with a password that were audited.
+    pub logins: usize,
+    /// Items not audited, by reason code.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Logins audited, all sources.
+    pub accounts_audited: usize,
+    /// Rows in `accounts` (after ignores, baseline and `--top`).
+    pub to_rotate: usize,
+    /// Accounts whose password is in Pwned Passwords.
+    pub breached: usize,
+    /// Groups of accounts sharing one password.
+    pub reuse_groups: usize,
+    /// Accounts in a reuse group.
+    pub reused_accounts: usize,
+    /// Accounts whose password is a near variant of another's.
+    pub variants: usize,
+    /// Weak passwords (PINs included).
+    pub weak: usize,
+    /// Stale passwords (including unknown age when an age check was asked for).
+    pub stale: usize,
+    /// Passwords whose breach check could not be completed.
+    pub unchecked: usize,
+    /// Findings hidden by the ignore file.
+    pub ignored: usize,
+}
+
+/// One account to rotate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// 1-based position in the ranked list.
+    pub rank: usize,
+    /// Stable id within its source (KDBX UUID, Bitwarden id, ... or `#position`).
+    pub id: String,
+    /// Source name, as in `sources`.
+    pub source: String,
+    /// Group / folder path joined with `/`.
+    pub group: String,
+    /// Title.
+    pub title: String,
+    /// Username.
+    pub username: String,
+    /// First URL, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url: Option<String>,
+    /// Account value class.
+    pub value: AccountValue,
+    /// Risk score (higher first; see the README for the formula).
+    pub score: u32,
+    /// Breach count of the current password, when checked and seen.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub breach_count: Option<u64>,
+    /// Why, most severe first.
+    pub reasons: Vec<Reason>,
+    /// What to do.
+    pub action: String,
+}
+
+impl Account {
+    /// The key a baseline and an ignore file use for this account.
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.source, self.id)
+    }
+
+    /// The account's name for humans: title, else URL, else id.
+    pub fn display_name(&self) -> &str {
+        if !self.title.is_empty() {
+            &self.title
+        } else if let Some(url) = &self.url {
+            url
+        } else {
+            &self.id
+        }
+    }
+}
+
+/// What a baseline hid.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// Findings already in the baseline, so not reported again.
+    pub known: usize,
+    /// Findings not in the baseline: the ones reported.
+    pub new: usize,
+    /// Baseline findings that no longer occur (fixed).
+    pub fixed: usize,
+}
+
+impl Report {
+    /// Builds the report from the pipeline's outputs.
+    pub fn new(
+        vaults: &[SourceInfo],
+        entries: &[Entry],
+        findings: &Findings,
+        ranked: &[RankedAccount],
+        breach_source: &str,
+        generated_at: Timestamp,
+    ) -> Self {
+        let sources = vaults
+            .iter()
+            .map(|v| SourceSummary {
+                name: sanitize(&v.name),
+                format: v.format.name().to_owned(),
+                logins: v.logins,
+                skipped: v
+                    .skipped
+                    .iter()
+                    .map(|(reason, n)| (skip_code(*reason).to_owned(), *n))
+                    .collect(),
+            })
+            .collect::<Vec<_>>();
+        let accounts = ranked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let entry = entries.get(r.entry)?;
+                let source = vaults
+                    .get(entry.source)
+                    .map(|v| v.name.as_str())
+                    .unwrap_or("");
+                let breach_count = match findings
+                    .entries
+                    .get(r.entry)
+                    .and_then(|f| f.breach.as_ref())
+                {
+                    Some(Verdict::Seen(n)) => Some(*n),
+                    _ => None,
+                };
+                Some(Account {
+                    rank: i + 1,
+                    id: sanitize(&entry.id.0),
+                    source: sanitize(source),
+                    group: sanitize(&entry.group_path()),
+                    title: sanitize(&entry.title),
+                    username: sanitize(&entry.username),
+                    url: entry.urls.first().map(|u| sanitize(u)),
+                    value: r.value,
+                    score: r.score,
+                    breach_count,
+                    reasons: r
+                        .reasons
+                        .iter()
+                        .map(|reason| Reason {
+                            code: reason.code,
+                            text: sanitize(&reason.text),
+                        })
+                        .collect(),
+                    action: sanitize(&r.action),
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut report = Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "credaudit".to_owned(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+            generated_at,
+            breach_source: breach_source.to_owned(),
+            sources,
+            summary: Summary::default(),
+            accounts,
+            baseline: None,
+            warnings: Vec::new(),
+        };
+        report.summary = Summary::of(entries, findings, &report.accounts);
+        report
+    }
+
+    /// Keeps the first `n` accounts (the summary still counts all findings).
+    pub fn truncate(&mut self, n: usize) {
+        self.accounts.truncate(n);
+        self.summary.to_rotate = self.accounts.len();
+    }
+
+    /// Renumbers ranks after accounts were removed (ignores, baseline).
+    pub fn renumber(&mut self) {
+        for (i, account) in self.accounts.iter_mut().enumerate() {
+            account.rank = i + 1;
+        }
+        self.summary.to_rotate = self.accounts.len();
+    }
+
+    /// True when any reason in the report is at or above `level`.
+    pub fn has_findings_at(&self, level: FailLevel) -> bool {
+        self.accounts
+            .iter()
+            .flat_map(|a| &a.reasons)
+            .any(|r| level.triggered_by(r.code))
+    }
+
+    /// True when some password could not be checked against the breach source.
+    pub fn is_incomplete(&self) -> bool {
+        self.summary.unchecked > 0
+    }
+}
+
+impl Summary {
+    fn of(entries: &[Entry], findings: &Findings, accounts: &[Account]) -> Self {
+        let audited: Vec<usize> = (0..entries.len()).collect();
+        let f = |i: &usize| findings.entries.get(*i);
+        let count = |pred: &dyn Fn(&crate::analyze::EntryFindings) -> bool| {
+            audited.iter().filter_map(f).filter(|ef| pred(ef)).count()
+        };
+        Summary {
+            accounts_audited: entries.len(),
+            to_rotate: accounts.len(),
+            breached: count(&|ef| matches!(ef.breach, Some(Verdict::Seen(_)))),
+            reuse_groups: findings.reuse_groups.len(),
+            reused_accounts: findings.reuse_groups.iter().map(|g| g.members.len()).sum(),
+            variants: count(&|ef| !ef.variants.is_empty()),
+            weak: accounts
+                .iter()
+                .filter(|a| {
+                    a.reasons
+                        .iter()
+                        .any(|r| matches!(r.code, ReasonCode::Weak | ReasonCode::WeakPin))
+                })
+                .count(),
+            stale: count(&|ef| {
+                matches!(
+                    ef.stale,
+                    Some(Staleness::BeforeIncident(_) | Staleness::TooOld(_) | Staleness::Unknown)
+                )
+            }),
+            unchecked: count(&|ef| matches!(ef.breach, Some(Verdict::Unchecked(_)))),
+            ignored: 0,
+        }
+    }
+}
+
+/// Stable code of a skip reason (as in the JSON `skipped` map).
+pub fn skip_code(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::Recycled => "recycled",
+        SkipReason::NoPassword => "no-password",
+        SkipReason::NotALogin => "not-a-login",
+        SkipReason::Reference => "reference",
+        SkipReason::Internal => "internal",
+    }
+}
+
+/// The least severe finding that makes the exit code 1 (`--fail-on`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailLevel {
+    /// Any finding at all (default).
+    Any,
+    /// Weak passwords and worse.
+    Weak,
+    /// Near variants and worse.
+    Variant,
+    /// Reuse and worse.
+    Reused,
+    /// Breached passwords and accounts linked to a compromise.
+    Breached,
+    /// Only accounts linked to a `--compromised` account.
+    Compromised,
+    /// Never fail on findings (exit 0 unless incomplete or an error).
+    Never,
+}
+
+impl FailLevel {
+    /// Severity rank of a reason code, on the same scale as the levels (higher = worse).
+    fn severity(code: ReasonCode) -> Option<FailLevel> {
+        Some(match code {
+            ReasonCode::Compromised | ReasonCode::ExposedByCompromise => FailLevel::Compromised,
+            ReasonCode::Breached | ReasonCode::ReusedBreached => FailLevel::Breached,
+            ReasonCode::Reused | ReasonCode::RotatedAwayReuse => FailLevel::Reused,
+            ReasonCode::Variant => FailLevel::Variant,
+            ReasonCode::Weak | ReasonCode::WeakPin => FailLevel::Weak,
+            ReasonCode::Stale | ReasonCode::StaleUnknown | ReasonCode::InsecureUrl => {
+                FailLevel::Any
+            }
+            // Not a finding: an incomplete check has its own exit code.
+            ReasonCode::Unchecked => return None,
+        })
+    }
+
+    /// True when a reason with `code` reaches this level.
+    pub fn triggered_by(self, code: ReasonCode) -> bool {
+        self != FailLevel::Never && Self::severity(code).is_some_and(|s| s >= self)
+    }
+}
+
+/// Output formats (`-o/--output`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputFormat {
+    /// Aligned, coloured table for a terminal (default).
+    #[default]
+    Table,
+    /// The report as JSON (the schema in the README).
+    Json,
+    /// One row per account.
+    Csv,
+    /// A Markdown table for a ticket or a mail.
+    Markdown,
+}
+
+/// How a renderer should style its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Emit ANSI colours.
+    pub color: bool,
+    /// Terminal width to fit, if known.
+    pub width: Option<usize>,
+}
+
+/// Renders `report` in `format`.
+pub fn render(
+    report: &Report,
+    format: OutputFormat,
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Table => table::render(report, style, out),
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+            writeln!(out)
+        }
+        OutputFormat::Csv => csv::render(report, out),
+        OutputFormat::Markdown => markdown::render(report, out),
+    }
+}
+
+/// Short human label of a reason code, for tables.
+pub fn short_label(code: ReasonCode) -> &'static str {
+    match code {
+        ReasonCode::Compromised => "compromised",
+        ReasonCode::ExposedByCompromise => "linked to compromise",
+        ReasonCode::Breached => "breached",
+        ReasonCode::ReusedBreached => "reused+breached",
+        ReasonCode::Reused => "reused",
+        ReasonCode::RotatedAwayReuse => "rotated elsewhere",
+        ReasonCode::Variant => "variant",
+        ReasonCode::Weak => "weak",
+        ReasonCode::WeakPin => "weak PIN",
+        ReasonCode::Stale => "stale",
+        ReasonCode::StaleUnknown => "age unknown",
+        ReasonCode::InsecureUrl => "http",
+        ReasonCode::Unchecked => "unchecked",
+    }
+}
+
+/// The summary line shared by the table and Markdown renderers.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    format!(
+        "{} accounts audited, {} to rotate: {} breached, {} reuse groups ({} accounts), {} variants, {} weak, {} stale, {} unchecked",
+        s.accounts_audited,
+        s.to_rotate,
+        s.breached,
+        s.reuse_groups,
+        s.reused_accounts,
+        s.variants,
+        s.weak,
+        s.stale,
+        s.unchecked
+    )
+}

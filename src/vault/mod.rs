@@ -102,26 +102,53 @@ pub enum FormatError {
     Unsupported(String),
 }
 
+/// What was read from one vault, once its entries have joined the run's flat list.
+#[derive(Clone, Debug)]
+pub struct SourceInfo {
+    /// The input's display name.
+    pub name: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// Logins with a password that were kept for auditing.
+    pub logins: usize,
+    /// Items not audited, counted by reason.
+    pub skipped: SkipCounts,
+}
+
+/// Moves every vault's entries into one list (entry `source` indexes the returned infos).
+pub fn flatten(vaults: Vec<Vault>) -> (Vec<SourceInfo>, Vec<Entry>) {
+    let mut infos = Vec::with_capacity(vaults.len());
+    let mut entries = Vec::new();
+    for vault in vaults {
+        infos.push(SourceInfo {
+            name: vault.name,
+            format: vault.format,
+            logins: vault.entries.len(),
+            skipped: vault.skipped,
+        });
+        entries.extend(vault.entries);
+    }
+    (infos, entries)
+}
+
 /// A failure to read one input.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The input could not be read at all.
-    #[error("{name}: {source}")]
+    #[error("{name}: {cause}")]
     Io {
         /// Input display name.
         name: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (shown in the message, so not a `source`: the chain stays one line).
+        cause: std::io::Error,
     },
     /// The content could not be read as a vault.
-    #[error("{name}: {source}")]
+    #[error("{name}: {cause}")]
     Format {
         /// Input display name.
         name: String,
-        /// What was wrong.
-        #[source]
-        source: FormatError,
+        /// What was wrong (shown in the message).
+        cause: FormatError,
     },
 }
 
@@ -211,13 +238,13 @@ pub fn load(input: &Input) -> Result<Zeroizing<Vec<u8>>, ReadError> {
             if path.is_dir() {
                 return Err(ReadError::Io {
                     name,
-                    source: std::io::Error::other("is a directory, not a vault file"),
+                    cause: std::io::Error::other("is a directory, not a vault file"),
                 });
             }
             std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf))
         }
     };
-    result.map_err(|source| ReadError::Io { name, source })?;
+    result.map_err(|cause| ReadError::Io { name, cause })?;
     Ok(buf)
 }
 
@@ -229,7 +256,7 @@ pub fn read(
 ) -> Result<Vault, ReadError> {
     let bytes = load(input)?;
     let name = input.display_name();
-    read_bytes(&name, &bytes, source, options).map_err(|source| ReadError::Format { name, source })
+    read_bytes(&name, &bytes, source, options).map_err(|cause| ReadError::Format { name, cause })
 }
 
 /// Reads a vault from bytes already in memory.

@@ -1,0 +1,183 @@
+//! Baselines for cron: remember which findings were already reported, report only new ones.
+//!
+//! A baseline stores account keys (`source#id`), finding codes and, for breaches, an
+//! order-of-magnitude bucket of the count: never a password, a hash or anything derived from
+//! a password.
+
+use crate::model::Timestamp;
+use crate::rank::ReasonCode;
+use crate::report::{BaselineSummary, Report};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Version of the baseline file format.
+pub const BASELINE_VERSION: u32 = 1;
+
+/// The findings known at one point in time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// File format version.
+    pub baseline_version: u32,
+    /// When it was written.
+    pub written_at: Timestamp,
+    /// Known findings.
+    pub findings: BTreeSet<KnownFinding>,
+}
+
+/// One known finding.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct KnownFinding {
+    /// `source#id` of the account.
+    pub account: String,
+    /// The finding's code.
+    pub code: ReasonCode,
+    /// For breaches: `1+`, `10+`, `100+`, ... so a jump in count is news again.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub bucket: Option<String>,
+}
+
+/// A baseline that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// I/O.
+    #[error("baseline {path}: {cause}")]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        cause: std::io::Error,
+    },
+    /// Not a baseline file.
+    #[error(
+        "baseline {path}: not a credaudit baseline ({detail}); delete it or write a new one with --update-baseline"
+    )]
+    Invalid {
+        /// File.
+        path: String,
+        /// Parser message.
+        detail: String,
+    },
+}
+
+fn bucket(count: u64) -> String {
+    let digits = count.max(1).ilog10();
+    format!("1{}+", "0".repeat(digits as usize))
+}
+
+fn findings_of(report: &Report) -> BTreeSet<KnownFinding> {
+    let mut set = BTreeSet::new();
+    for account in &report.accounts {
+        for reason in &account.reasons {
+            if let Some(f) = known(&account.key(), account.breach_count, reason.code) {
+                set.insert(f);
+            }
+        }
+    }
+    set
+}
+
+fn known(account: &str, breach_count: Option<u64>, code: ReasonCode) -> Option<KnownFinding> {
+    if code == ReasonCode::Unchecked {
+        // Not a finding: it is reported every time until the check succeeds.
+        return None;
+    }
+    let bucket = match code {
+        ReasonCode::Breached | ReasonCode::ReusedBreached => breach_count.map(bucket),
+        _ => None,
+    };
+    Some(KnownFinding {
+        account: account.to_owned(),
+        code,
+        bucket,
+    })
+}
+
+impl Baseline {
+    /// Every finding of `report`.
+    pub fn from_report(report: &Report, now: Timestamp) -> Self {
+        Self {
+            baseline_version: BASELINE_VERSION,
+            written_at: now,
+            findings: findings_of(report),
+        }
+    }
+
+    /// Reads a baseline; a missing file is an empty baseline (the first cron run).
+    pub fn load(path: &Path) -> Result<Option<Self>, BaselineError> {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(cause) => return Err(BaselineError::Io { path: name, cause }),
+        };
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+                path: name.clone(),
+                detail: e.to_string(),
+            })?;
+        if baseline.baseline_version != BASELINE_VERSION {
+            return Err(BaselineError::Invalid {
+                path: name,
+                detail: format!(
+                    "version {} is not {}",
+                    baseline.baseline_version, BASELINE_VERSION
+                ),
+            });
+        }
+        Ok(Some(baseline))
+    }
+
+    /// Writes the baseline atomically, readable by the owner only.
+    pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
+        let name = path.display().to_string();
+        let io = |cause| BaselineError::Io {
+            path: name.clone(),
+            cause,
+        };
+        let json = serde_json::to_string_pretty(self).map_err(|e| io(std::io::Error::other(e)))?;
+        crate::fsutil::write_private_atomic(path, json.as_bytes()).map_err(io)
+    }
+
+    /// Keeps only findings not in the baseline; accounts left without a finding disappear
+    /// (unless they still have an unchecked password). Fills `report.baseline`.
+    pub fn apply(&self, report: &mut Report) {
+        let current = findings_of(report);
+        let mut summary = BaselineSummary {
+            fixed: self.findings.difference(&current).count(),
+            ..BaselineSummary::default()
+        };
+        for account in &mut report.accounts {
+            let (key, count) = (account.key(), account.breach_count);
+            account
+                .reasons
+                .retain(|reason| match known(&key, count, reason.code) {
+                    Some(f) if self.findings.contains(&f) => {
+                        summary.known += 1;
+                        false
+                    }
+                    Some(_) => {
+                        summary.new += 1;
+                        true
+                    }
+                    None => true,
+                });
+        }
+        report.accounts.retain(|a| !a.reasons.is_empty());
+        report.renumber();
+        report.baseline = Some(summary);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket;
+
+    #[test]
+    fn buckets_are_orders_of_magnitude() {
+        assert_eq!(bucket(1), "1+");
+        assert_eq!(bucket(9), "1+");
+        assert_eq!(bucket(10), "10+");
+        assert_eq!(bucket(3_861_493), "1000000+");
+    }
+}

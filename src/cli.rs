@@ -1,0 +1,234 @@
+//! The command line: clap definitions only. Resolution into settings lives in `settings.rs`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use credaudit::config::BreachMode;
+use credaudit::model::Format;
+use credaudit::report::{FailLevel, OutputFormat};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  credaudit audit vault.kdbx                      prompt for the master password, check online
+  bw export --raw --format json | credaudit audit -    audit a Bitwarden export without writing it to disk
+  credaudit audit vault.kdbx chrome.csv --compromised mercari
+                                                  which accounts share the taken-over account's password?
+  credaudit audit vault.kdbx --hibp-file pwned-passwords.txt      fully offline
+  credaudit audit vault.kdbx --password-env VAULT_PW --baseline ~/.local/state/credaudit.json --quiet
+                                                  from cron: mail only what is new
+
+Exit codes:
+  0  nothing at or above --fail-on, and every check complete
+  1  findings at or above --fail-on
+  2  error: nothing was audited (bad arguments, unreadable vault, wrong password, ...)
+  4  incomplete: some passwords could not be checked against the breach source
+  5  findings (1) and incomplete (4)";
+
+/// Find the passwords to change first: reused, near-variant, weak, stale and breached ones,
+/// ranked by what to rotate first.
+#[derive(Debug, Parser)]
+#[command(name = "credaudit", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Config file [default: ~/.config/credaudit/config.toml]
+    #[arg(long, global = true, env = "CREDAUDIT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// When to colour the table (NO_COLOR is honoured under auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// No status or progress on stderr; print nothing at all when there is nothing (new) to report
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit one or more vaults and print the ranked list of accounts to rotate
+    #[command(after_help = AFTER_HELP)]
+    Audit(AuditArgs),
+    /// Check one candidate password (strength and breach count) before you use it
+    Check(CheckArgs),
+    /// List the supported vault formats and how each is detected
+    Formats,
+    /// Print the effective settings (config file + flags)
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+/// `credaudit audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Vault files to audit together (reuse across them counts); `-` reads an export from stdin
+    #[arg(value_name = "VAULT", required = true)]
+    pub vaults: Vec<String>,
+
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// `credaudit config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// `credaudit check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub breach: BreachOptions,
+
+    /// Score below which the candidate is weak (0-4) [default: 3]
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=4))]
+    pub min_score: Option<u8>,
+}
+
+/// Options shared by `audit` and `config`.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Read every vault as this format instead of detecting it (see `credaudit formats`)
+    #[arg(long, value_enum, value_name = "NAME", help_heading = "Input")]
+    pub format: Option<Format>,
+
+    /// KeePass key file (with or without a master password)
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub key_file: Option<PathBuf>,
+
+    /// Read the master / export password from the first line of stdin
+    #[arg(long, help_heading = "Input", conflicts_with = "password_env")]
+    pub password_stdin: bool,
+
+    /// Read the master / export password from this environment variable (for cron)
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub password_env: Option<String>,
+
+    /// Also audit entries in the recycle bin / trash
+    #[arg(long, help_heading = "Input")]
+    pub include_recycled: bool,
+
+    /// Score below which a password is weak, zxcvbn 0-4 [default: 3]
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=4), help_heading = "Analysis")]
+    pub min_score: Option<u8>,
+
+    /// Incident date (YYYY-MM-DD): every password not changed since then is stale
+    #[arg(long, value_name = "DATE", help_heading = "Analysis")]
+    pub since: Option<chrono::NaiveDate>,
+
+    /// Passwords older than this are stale, e.g. 365d, 52w, 1y
+    #[arg(long, value_name = "DURATION", help_heading = "Analysis")]
+    pub max_age: Option<String>,
+
+    /// An account known to be taken over (title substring, host or entry id; repeatable):
+    /// every account sharing its password, a past password or a near variant is exposed
+    #[arg(long, value_name = "QUERY", help_heading = "Analysis")]
+    pub compromised: Vec<String>,
+
+    #[command(flatten)]
+    pub breach: BreachOptions,
+
+    /// Output format [default: table]
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Output"
+    )]
+    pub output: Option<OutputFormat>,
+
+    /// Write the report to this file (mode 0600) instead of stdout
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub output_file: Option<PathBuf>,
+
+    /// Show only the first N accounts
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub top: Option<usize>,
+
+    /// Exit 1 only for findings at or above this level [default: any]
+    #[arg(long, value_enum, value_name = "LEVEL", help_heading = "Output")]
+    pub fail_on: Option<FailLevel>,
+
+    /// Report only findings not in this baseline file (a missing file counts as empty)
+    #[arg(long, value_name = "FILE", help_heading = "Cron")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every current finding to the --baseline file after reporting
+    #[arg(long, requires = "baseline", help_heading = "Cron")]
+    pub update_baseline: bool,
+
+    /// TOML file of accepted findings (see the README)
+    #[arg(long, value_name = "FILE", help_heading = "Cron")]
+    pub ignore_file: Option<PathBuf>,
+}
+
+/// Where breach answers come from.
+#[derive(Debug, Args)]
+pub struct BreachOptions {
+    /// online (range API, cached), offline (cache only) or off [default: online]
+    #[arg(long, value_enum, value_name = "MODE", help_heading = "Breach check")]
+    pub breach: Option<BreachMode>,
+
+    /// Same as --breach offline: answer from the range cache only, send nothing
+    #[arg(long, help_heading = "Breach check", conflicts_with = "breach")]
+    pub offline: bool,
+
+    /// Check against the downloaded Pwned Passwords corpus (sorted file or per-prefix
+    /// directory) instead of the API: nothing leaves the machine
+    #[arg(long, value_name = "PATH", help_heading = "Breach check")]
+    pub hibp_file: Option<PathBuf>,
+
+    /// Range API base URL (an internal mirror) [default: https://api.pwnedpasswords.com]
+    #[arg(long, value_name = "URL", help_heading = "Breach check")]
+    pub hibp_url: Option<String>,
+
+    /// Concurrent range requests [default: 8]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Breach check")]
+    pub concurrency: Option<u16>,
+
+    /// Range-cache directory [default: ~/.cache/credaudit/pwned-ranges]
+    #[arg(long, value_name = "DIR", help_heading = "Breach check")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// How long cached ranges stay fresh [default: 7d]
+    #[arg(long, value_name = "DURATION", help_heading = "Breach check")]
+    pub cache_ttl: Option<String>,
+
+    /// Neither read nor write the range cache
+    #[arg(long, help_heading = "Breach check")]
+    pub no_cache: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when stdout is a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

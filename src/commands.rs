@@ -1,0 +1,324 @@
+//! One function per subcommand. `audit` reads as the pipeline: read -> analyse -> rank ->
+//! report -> exit code; every stage is a library call.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use crate::Exit;
+use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs};
+use crate::settings::{self, PasswordSource, Settings};
+use crate::{sources, terminal};
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+use clap::CommandFactory;
+use credaudit::baseline::Baseline;
+use credaudit::breach::{BreachSource, Sha1Hash, Verdict};
+use credaudit::ignore::IgnoreFile;
+use credaudit::model::Format;
+use credaudit::report::{self, Report, Style};
+use credaudit::secret::Secret;
+use credaudit::vault::{self, FormatError, Input, ReadOptions, SourceInfo, Vault};
+use credaudit::{analyze, rank};
+use std::io::{IsTerminal, Write};
+
+/// `credaudit audit`.
+pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
+    let (config, config_file) = settings::load_config(cli.config.as_ref())?;
+    let settings = settings::resolve(&args.options, config, config_file, cli.color, cli.quiet)?;
+    let now = Utc::now();
+    let inputs = inputs(&args.vaults, &settings)?;
+    let ignores = settings
+        .ignore_file
+        .as_deref()
+        .map(IgnoreFile::load)
+        .transpose()?;
+    let baseline = settings
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?
+        .flatten();
+
+    let vaults = read_vaults(&inputs, &settings)?;
+    let (sources, entries) = vault::flatten(vaults);
+    status_sources(&sources, settings.output.quiet);
+
+    let (breach, breach_name) = sources::open(&settings.breach)?;
+    let progress = terminal::Bar::new(settings.breach.progress, "checking Pwned Passwords");
+    let findings = analyze::run(
+        &entries,
+        breach.as_deref(),
+        &settings.analysis(now),
+        &progress,
+    );
+    let ranked = rank::rank(&entries, &findings, &settings.policy());
+
+    let mut report = Report::new(&sources, &entries, &findings, &ranked, breach_name, now);
+    for query in &findings.unmatched_compromised {
+        report
+            .warnings
+            .push(format!("--compromised {query:?} matches no account"));
+    }
+    if let Some(ignores) = &ignores {
+        let outcome = ignores.apply(&mut report, now.date_naive());
+        report.warnings.extend(outcome.warnings);
+    }
+    let current = Baseline::from_report(&report, now);
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report);
+    }
+    let exit = Exit::of(
+        report.has_findings_at(settings.output.fail_on),
+        report.is_incomplete(),
+    );
+    if let Some(top) = settings.output.top {
+        report.truncate(top);
+    }
+
+    write_report(&report, &settings)?;
+    if settings.update_baseline
+        && let Some(path) = &settings.baseline
+    {
+        current.save(path)?;
+    }
+    Ok(exit)
+}
+
+/// Checks the operands: at most one `-`, and not together with `--password-stdin`.
+fn inputs(operands: &[String], settings: &Settings) -> Result<Vec<Input>> {
+    let inputs: Vec<Input> = operands.iter().map(|a| Input::from_arg(a)).collect();
+    let stdin_count = inputs.iter().filter(|i| matches!(i, Input::Stdin)).count();
+    if stdin_count > 1 {
+        bail!("'-' (stdin) can be given only once");
+    }
+    if stdin_count == 1 && matches!(settings.password, PasswordSource::Stdin) {
+        bail!(
+            "--password-stdin cannot be used when the vault itself is read from stdin ('-'); use --password-env NAME"
+        );
+    }
+    if let PasswordSource::Env(name) = &settings.password
+        && std::env::var_os(name).is_none()
+    {
+        bail!("environment variable {name} (from --password-env) is not set");
+    }
+    Ok(inputs)
+}
+
+/// Stage 1: read every vault; the first failure stops the run (exit 2).
+fn read_vaults(inputs: &[Input], settings: &Settings) -> Result<Vec<Vault>> {
+    let mut stdin_password: Option<Option<Secret>> = None;
+    let mut password = |name: &str| -> Result<Option<Secret>, FormatError> {
+        match &settings.password {
+            PasswordSource::Env(var) => Ok(std::env::var(var).ok().map(Secret::new)),
+            PasswordSource::Stdin => {
+                if stdin_password.is_none() {
+                    let line = terminal::read_password_line().map_err(|e| {
+                        FormatError::Invalid(format!("cannot read the password from stdin: {e}"))
+                    })?;
+                    stdin_password = Some(line);
+                }
+                Ok(stdin_password.clone().flatten())
+            }
+            PasswordSource::Prompt => {
+                Ok(terminal::prompt_password(&format!("Password for {name}: ")))
+            }
+        }
+    };
+    let mut options = ReadOptions {
+        format: settings.format,
+        key_file: settings.key_file.clone(),
+        password: &mut password,
+        include_recycled: settings.include_recycled,
+    };
+    let mut vaults = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.iter().enumerate() {
+        vaults.push(vault::read(input, index, &mut options)?);
+    }
+    Ok(vaults)
+}
+
+/// What was read, per source, on stderr (the report itself goes to stdout).
+fn status_sources(sources: &[SourceInfo], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for s in sources {
+        let skipped: usize = s.skipped.values().sum();
+        let mut line = format!(
+            "credaudit: read {} ({}): {} logins",
+            credaudit::sanitize::sanitize(&s.name),
+            s.format,
+            s.logins
+        );
+        if skipped > 0 {
+            let parts: Vec<String> = s
+                .skipped
+                .iter()
+                .map(|(r, n)| format!("{n} {}", r.describe()))
+                .collect();
+            line.push_str(&format!("; skipped {skipped}: {}", parts.join(", ")));
+        }
+        eprintln!("{line}");
+    }
+}
+
+/// Stage 5: render to stdout or the output file; with `--quiet`, nothing when nothing to say.
+fn write_report(report: &Report, settings: &Settings) -> Result<()> {
+    let out = &settings.output;
+    if out.quiet && report.accounts.is_empty() && report.warnings.is_empty() {
+        return Ok(());
+    }
+    if !out.quiet && out.format != report::OutputFormat::Json {
+        for warning in &report.warnings {
+            eprintln!("credaudit: warning: {warning}");
+        }
+    }
+    let style = Style {
+        color: out.color,
+        width: out.width,
+    };
+    let mut buffer = Vec::new();
+    report::render(report, out.format, style, &mut buffer)?;
+    match &out.file {
+        Some(path) => credaudit::fsutil::write_private_atomic(path, &buffer)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&buffer)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// `credaudit check`: strength and breach count of one candidate password.
+pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
+    let (config, _) = settings::load_config(cli.config.as_ref())?;
+    let breach_settings = settings::resolve_breach(&args.breach, &config, cli.quiet)?;
+    let min_score = args.min_score.or(config.min_score).unwrap_or(3);
+    let candidate = if std::io::stdin().is_terminal() {
+        terminal::prompt_password("Candidate password: ")
+    } else {
+        terminal::read_password_line()?
+    };
+    let Some(candidate) = candidate.filter(|c| !c.is_empty()) else {
+        bail!("no password given: type it at the prompt or pipe it on stdin");
+    };
+    let entropy = zxcvbn::zxcvbn(
+        &candidate.expose().chars().take(100).collect::<String>(),
+        &[],
+    );
+    let score = u8::from(entropy.score());
+    let (breach, _) = sources::open(&breach_settings)?;
+    let verdict = breach.as_deref().map(|source: &dyn BreachSource| {
+        source
+            .lookup(&[Sha1Hash::of(&candidate)], &credaudit::breach::NoProgress)
+            .pop()
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "strength: {score}/4 (about 10^{:.1} guesses)",
+        entropy.guesses_log10()
+    )?;
+    if let Some(feedback) = entropy.feedback() {
+        if let Some(warning) = feedback.warning() {
+            writeln!(out, "warning: {warning}")?;
+        }
+        for suggestion in feedback.suggestions() {
+            writeln!(out, "suggestion: {suggestion}")?;
+        }
+    }
+    let (breached, unchecked) = match verdict.flatten() {
+        None => {
+            writeln!(out, "breach: not checked (--breach off)")?;
+            (false, false)
+        }
+        Some(Verdict::Seen(n)) => {
+            writeln!(
+                out,
+                "breach: seen {n} times in Pwned Passwords: never use it"
+            )?;
+            (true, false)
+        }
+        Some(Verdict::NotSeen) => {
+            writeln!(out, "breach: not found in Pwned Passwords")?;
+            (false, false)
+        }
+        Some(Verdict::Unchecked(reason)) => {
+            writeln!(out, "breach: could not be checked: {reason}")?;
+            (false, true)
+        }
+    };
+    let weak = score < min_score;
+    let verdict_line = if breached || weak {
+        "do not use this password"
+    } else {
+        "ok to use (unique to one account)"
+    };
+    writeln!(out, "verdict: {verdict_line}")?;
+    Ok(Exit::of(breached || weak, unchecked))
+}
+
+/// `credaudit formats`.
+pub fn formats() -> Result<Exit> {
+    use clap::ValueEnum;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Formats are detected from content; --format NAME forces one.\n"
+    )?;
+    for format in Format::ALL {
+        let help = format
+            .to_possible_value()
+            .and_then(|v| v.get_help().map(|h| h.to_string()))
+            .unwrap_or_default();
+        writeln!(out, "{:<16} {}", format.name(), help)?;
+        writeln!(out, "{:<16} detected by: {}", "", format.detection_rule())?;
+    }
+    Ok(Exit::Clean)
+}
+
+/// `credaudit config`: the effective settings as TOML-like key = value lines.
+pub fn config(cli: &Cli, args: &ConfigArgs) -> Result<Exit> {
+    let (config, config_file) = settings::load_config(cli.config.as_ref())?;
+    let settings = settings::resolve(&args.options, config, config_file, cli.color, cli.quiet)?;
+    let value = serde_json::to_value(&settings)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "# effective settings (flags > config file > defaults)")?;
+    print_flat(&mut out, "", &value)?;
+    Ok(Exit::Clean)
+}
+
+fn print_flat(out: &mut dyn Write, prefix: &str, value: &serde_json::Value) -> std::io::Result<()> {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                print_flat(out, &key, v)?;
+            }
+            Ok(())
+        }
+        other => writeln!(out, "{prefix} = {other}"),
+    }
+}
+
+/// `credaudit completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> Result<Exit> {
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "credaudit",
+        &mut std::io::stdout(),
+    );
+    Ok(Exit::Clean)
+}
+
+/// `credaudit man`.
+pub fn man() -> Result<Exit> {
+    clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,164 @@
+//! The config file (TOML): defaults for flags, account-value overrides, the weak threshold and
+//! the breach source. Flags override the file; `credaudit config` prints the effective result.
+//!
+//! Looked up at `--config FILE`, else `$CREDAUDIT_CONFIG`, else the user's config directory
+//! (`~/.config/credaudit/config.toml` on Linux).
+
+use crate::rank::AccountValue;
+use crate::report::{FailLevel, OutputFormat};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every setting the file may hold; all optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// zxcvbn score below which a password is weak (0-4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<u8>,
+    /// Maximum password age, e.g. `365d`, `1y`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<String>,
+    /// `--fail-on` default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<FailLevel>,
+    /// `--output` default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<OutputFormat>,
+    /// Breach source: `online` (default), `offline` (cache only) or `off`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breach: Option<BreachMode>,
+    /// Base URL of the Pwned Passwords range API (an internal mirror).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hibp_url: Option<String>,
+    /// Downloaded Pwned Passwords corpus (file or per-prefix directory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hibp_file: Option<PathBuf>,
+    /// Range-cache directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_dir: Option<PathBuf>,
+    /// Range-cache time to live, e.g. `7d`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_ttl: Option<String>,
+    /// Concurrent range requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<usize>,
+    /// Ignore file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_file: Option<PathBuf>,
+    /// Extra account-value rules: host or title pattern -> value class, consulted before the
+    /// built-in table.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, AccountValue>,
+}
+
+/// Where breach answers come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum BreachMode {
+    /// The Pwned Passwords range API, through the cache (default).
+    #[default]
+    Online,
+    /// The range cache only; misses are reported as unchecked.
+    Offline,
+    /// No breach checks.
+    Off,
+}
+
+/// A config file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// I/O.
+    #[error("config {path}: {cause}")]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        cause: std::io::Error,
+    },
+    /// Bad TOML or an unknown key.
+    #[error("config {path}: {detail}")]
+    Invalid {
+        /// File.
+        path: String,
+        /// Parser message.
+        detail: String,
+    },
+}
+
+/// The default config file location.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "credaudit").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The default range-cache directory.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "credaudit").map(|d| d.cache_dir().join("pwned-ranges"))
+}
+
+impl Config {
+    /// Reads a config file. With `required == false` a missing file is an empty config.
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Self::default());
+            }
+            Err(cause) => return Err(ConfigError::Io { path: name, cause }),
+        };
+        toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: name,
+            detail: e.message().to_owned(),
+        })
+    }
+}
+
+/// Parses a duration such as `90d`, `12w`, `6m` (months of 30 days), `1y` (365 days), `36h`.
+pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration like 90d, 12w, 6m or 1y"))?;
+    let days = match unit.trim() {
+        "h" | "hour" | "hours" => return Ok(chrono::Duration::hours(n)),
+        "d" | "day" | "days" => n,
+        "w" | "week" | "weeks" => n * 7,
+        "m" | "mo" | "month" | "months" => n * 30,
+        "y" | "year" | "years" => n * 365,
+        _ => {
+            return Err(format!(
+                "'{text}' is not a duration like 90d, 12w, 6m or 1y"
+            ));
+        }
+    };
+    Ok(chrono::Duration::days(days))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90d").unwrap(), chrono::Duration::days(90));
+        assert_eq!(parse_duration("1y").unwrap(), chrono::Duration::days(365));
+        assert_eq!(parse_duration("2w").unwrap(), chrono::Duration::days(14));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5x").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<Config>("min-score = 2\nbogus = 1").is_err());
+        let c: Config =
+            toml::from_str("min-score = 2\n[values]\n\"corp.example\" = \"work\"").unwrap();
+        assert_eq!(c.min_score, Some(2));
+        assert_eq!(c.values.get("corp.example"), Some(&AccountValue::Work));
+    }
+}

@@ -1,0 +1,80 @@
+//! CSV: one row per account, for spreadsheets and scripts.
+
+use super::Report;
+use std::io::Write;
+
+/// Column names, in order.
+pub const HEADER: [&str; 13] = [
+    "rank",
+    "source",
+    "id",
+    "group",
+    "title",
+    "username",
+    "url",
+    "value",
+    "score",
+    "breach_count",
+    "reason_codes",
+    "reasons",
+    "action",
+];
+
+/// Renders one row per account.
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    for a in &report.accounts {
+        let codes: Vec<String> = a
+            .reasons
+            .iter()
+            .filter_map(|r| {
+                serde_json::to_value(r.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            })
+            .collect();
+        let texts: Vec<&str> = a.reasons.iter().map(|r| r.text.as_str()).collect();
+        let value = serde_json::to_value(a.value)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        w.write_record([
+            a.rank.to_string(),
+            defuse(&a.source),
+            defuse(&a.id),
+            defuse(&a.group),
+            defuse(&a.title),
+            defuse(&a.username),
+            defuse(a.url.as_deref().unwrap_or("")),
+            value,
+            a.score.to_string(),
+            a.breach_count.map(|n| n.to_string()).unwrap_or_default(),
+            codes.join(";"),
+            defuse(&texts.join("; ")),
+            defuse(&a.action),
+        ])?;
+    }
+    w.flush()
+}
+
+/// Vault text is untrusted: a cell starting with `=`, `+`, `-`, `@` would run as a formula
+/// when the CSV is opened in a spreadsheet, so it gets a leading apostrophe (OWASP advice).
+fn defuse(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("Mercari"), "Mercari");
+    }
+}

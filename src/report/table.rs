@@ -1,0 +1,162 @@
+//! The terminal table: rank, account, why (short), action; colour by severity.
+
+use super::{Account, Report, Style, short_label, summary_line};
+use crate::rank::ReasonCode;
+use std::io::Write;
+
+const RED: &str = "\x1b[31m";
+const BOLD_RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[33m";
+const CYAN: &str = "\x1b[36m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// Renders the table and the summary line.
+pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    if report.accounts.is_empty() {
+        writeln!(out, "No accounts to rotate.")?;
+    } else {
+        let rows: Vec<[String; 4]> = report.accounts.iter().map(row).collect();
+        let headers = ["#", "ACCOUNT", "WHY", "ACTION"];
+        let mut widths = [0usize; 4];
+        for (i, h) in headers.iter().enumerate() {
+            widths[i] = rows
+                .iter()
+                .map(|r| display_width(&r[i]))
+                .chain([h.len()])
+                .max()
+                .unwrap_or(0);
+        }
+        // Fit the terminal: the account column keeps up to 40 columns, the action column takes
+        // what is left (at least 20); cells that do not fit end with an ellipsis.
+        if let Some(total) = style.width {
+            widths[1] = widths[1].min(40);
+            let fixed = widths[0] + widths[1] + widths[2] + 3 * 2;
+            widths[3] = widths[3].min(total.saturating_sub(fixed).max(20));
+        }
+        let header_line = format_row(&headers.map(str::to_owned), &widths);
+        if style.color {
+            writeln!(out, "{BOLD}{header_line}{RESET}")?;
+        } else {
+            writeln!(out, "{header_line}")?;
+        }
+        for (account, cells) in report.accounts.iter().zip(&rows) {
+            let line = format_row(cells, &widths);
+            match severity_color(account).filter(|_| style.color) {
+                Some(color) => writeln!(out, "{color}{line}{RESET}")?,
+                None => writeln!(out, "{line}")?,
+            }
+        }
+    }
+    writeln!(out)?;
+    let summary = summary_line(report);
+    if style.color {
+        writeln!(out, "{DIM}{summary}{RESET}")?;
+    } else {
+        writeln!(out, "{summary}")?;
+    }
+    if let Some(b) = &report.baseline {
+        writeln!(
+            out,
+            "baseline: {} new, {} known (not shown), {} fixed",
+            b.new, b.known, b.fixed
+        )?;
+    }
+    Ok(())
+}
+
+fn row(account: &Account) -> [String; 4] {
+    let name = if account.username.is_empty() {
+        account.display_name().to_owned()
+    } else {
+        format!("{} ({})", account.display_name(), account.username)
+    };
+    let mut why: Vec<&str> = Vec::new();
+    for reason in &account.reasons {
+        let label = short_label(reason.code);
+        if !why.contains(&label) {
+            why.push(label);
+        }
+    }
+    [
+        account.rank.to_string(),
+        name,
+        why.join(", "),
+        account.action.clone(),
+    ]
+}
+
+fn severity_color(account: &Account) -> Option<&'static str> {
+    let top = account.reasons.first()?.code;
+    Some(match top {
+        ReasonCode::Compromised | ReasonCode::ExposedByCompromise => BOLD_RED,
+        ReasonCode::Breached | ReasonCode::ReusedBreached => RED,
+        ReasonCode::Reused | ReasonCode::RotatedAwayReuse | ReasonCode::Variant => YELLOW,
+        ReasonCode::Weak | ReasonCode::WeakPin => CYAN,
+        _ => return None,
+    })
+}
+
+fn format_row(cells: &[String; 4], widths: &[usize; 4]) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let cell = truncate(cell, widths[i]);
+        let pad = widths[i].saturating_sub(display_width(&cell));
+        if i == 0 {
+            line.push_str(&" ".repeat(pad));
+            line.push_str(&cell);
+        } else {
+            line.push_str("  ");
+            line.push_str(&cell);
+            if i < 3 {
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+    }
+    line
+}
+
+/// Columns a string takes: wide (CJK, emoji) characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let cp = c as u32;
+    let wide = matches!(cp,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_by_display_width() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("秘密秘密", 5), "秘密…");
+        assert_eq!(truncate("abc", 3), "abc");
+    }
+}

@@ -1,0 +1,233 @@
+//! Resolves flags, the config file, the environment and the terminal into one `Settings`,
+//! in one place (flags > config file > defaults). Nothing downstream reads flags or env.
+
+use crate::cli::{BreachOptions, ColorWhen, Options};
+use anyhow::{Context, Result, bail};
+use credaudit::analyze;
+use credaudit::config::{self, BreachMode, Config};
+use credaudit::model::Format;
+use credaudit::rank::Policy;
+use credaudit::report::{FailLevel, OutputFormat};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Where a master / export password comes from.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PasswordSource {
+    /// A no-echo prompt on the terminal, when there is one.
+    Prompt,
+    /// The first line of stdin.
+    Stdin,
+    /// An environment variable.
+    Env(String),
+}
+
+/// Breach-source settings.
+#[derive(Clone, Debug, Serialize)]
+pub struct BreachSettings {
+    pub mode: BreachMode,
+    pub hibp_file: Option<PathBuf>,
+    pub hibp_url: String,
+    pub concurrency: usize,
+    pub cache_dir: Option<PathBuf>,
+    #[serde(serialize_with = "serialize_days")]
+    pub cache_ttl: chrono::Duration,
+    pub progress: bool,
+}
+
+/// Output settings.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputSettings {
+    pub format: OutputFormat,
+    pub file: Option<PathBuf>,
+    pub top: Option<usize>,
+    pub fail_on: FailLevel,
+    pub color: bool,
+    #[serde(skip)]
+    pub width: Option<usize>,
+    pub quiet: bool,
+}
+
+/// Everything `audit` needs, resolved.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    pub config_file: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub key_file: Option<PathBuf>,
+    pub password: PasswordSource,
+    pub include_recycled: bool,
+    pub min_score: u8,
+    pub since: Option<chrono::NaiveDate>,
+    #[serde(serialize_with = "serialize_opt_days")]
+    pub max_age: Option<chrono::Duration>,
+    pub compromised: Vec<String>,
+    pub account_values: Vec<(String, credaudit::rank::AccountValue)>,
+    pub breach: BreachSettings,
+    pub output: OutputSettings,
+    pub baseline: Option<PathBuf>,
+    pub update_baseline: bool,
+    pub ignore_file: Option<PathBuf>,
+}
+
+fn serialize_days<S: serde::Serializer>(d: &chrono::Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{}d", d.num_days()))
+}
+
+fn serialize_opt_days<S: serde::Serializer>(
+    d: &Option<chrono::Duration>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => serialize_days(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// The config file in force: `--config` (must exist) or the default location (optional).
+pub fn load_config(explicit: Option<&PathBuf>) -> Result<(Config, Option<PathBuf>)> {
+    match explicit {
+        Some(path) => Ok((Config::load(path, true)?, Some(path.clone()))),
+        None => match config::default_path() {
+            Some(path) if path.exists() => Ok((Config::load(&path, false)?, Some(path))),
+            _ => Ok((Config::default(), None)),
+        },
+    }
+}
+
+/// Resolves breach options (shared by `audit` and `check`).
+pub fn resolve_breach(
+    opts: &BreachOptions,
+    config: &Config,
+    quiet: bool,
+) -> Result<BreachSettings> {
+    let mode = if opts.offline {
+        BreachMode::Offline
+    } else {
+        opts.breach.or(config.breach).unwrap_or_default()
+    };
+    let cache_ttl = match opts.cache_ttl.as_deref().or(config.cache_ttl.as_deref()) {
+        Some(text) => config::parse_duration(text)
+            .map_err(anyhow::Error::msg)
+            .context("--cache-ttl")?,
+        None => chrono::Duration::days(7),
+    };
+    if mode == BreachMode::Offline && opts.no_cache {
+        bail!("--offline answers from the range cache, so it cannot be combined with --no-cache");
+    }
+    Ok(BreachSettings {
+        mode,
+        hibp_file: opts.hibp_file.clone().or_else(|| config.hibp_file.clone()),
+        hibp_url: opts
+            .hibp_url
+            .clone()
+            .or_else(|| config.hibp_url.clone())
+            .unwrap_or_else(|| "https://api.pwnedpasswords.com".to_owned()),
+        concurrency: opts
+            .concurrency
+            .map(usize::from)
+            .or(config.concurrency)
+            .unwrap_or(8)
+            .clamp(1, 64),
+        cache_dir: if opts.no_cache {
+            None
+        } else {
+            opts.cache_dir
+                .clone()
+                .or_else(|| config.cache_dir.clone())
+                .or_else(config::default_cache_dir)
+        },
+        cache_ttl,
+        progress: !quiet && std::io::stderr().is_terminal(),
+    })
+}
+
+/// Resolves `audit` / `config` options.
+pub fn resolve(
+    opts: &Options,
+    config: Config,
+    config_file: Option<PathBuf>,
+    color: ColorWhen,
+    quiet: bool,
+) -> Result<Settings> {
+    let format = opts.output.or(config.output).unwrap_or_default();
+    let to_terminal = opts.output_file.is_none() && std::io::stdout().is_terminal();
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            to_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    } && format == OutputFormat::Table;
+    let max_age = match opts.max_age.as_deref().or(config.max_age.as_deref()) {
+        Some(text) => Some(
+            config::parse_duration(text)
+                .map_err(anyhow::Error::msg)
+                .context("--max-age")?,
+        ),
+        None => None,
+    };
+    let password = match (&opts.password_env, opts.password_stdin) {
+        (Some(name), _) => PasswordSource::Env(name.clone()),
+        (None, true) => PasswordSource::Stdin,
+        (None, false) => PasswordSource::Prompt,
+    };
+    Ok(Settings {
+        breach: resolve_breach(&opts.breach, &config, quiet)?,
+        config_file,
+        format: opts.format,
+        key_file: opts.key_file.clone(),
+        password,
+        include_recycled: opts.include_recycled,
+        min_score: opts.min_score.or(config.min_score).unwrap_or(3).min(4),
+        since: opts.since,
+        max_age,
+        compromised: opts.compromised.clone(),
+        account_values: config.values.into_iter().collect(),
+        output: OutputSettings {
+            format,
+            file: opts.output_file.clone(),
+            top: opts.top,
+            fail_on: opts.fail_on.or(config.fail_on).unwrap_or(FailLevel::Any),
+            color,
+            width: if to_terminal { terminal_width() } else { None },
+            quiet,
+        },
+        baseline: opts.baseline.clone(),
+        update_baseline: opts.update_baseline,
+        ignore_file: opts.ignore_file.clone().or(config.ignore_file),
+    })
+}
+
+impl Settings {
+    /// The analyzers' settings; `now` is fixed once per run.
+    pub fn analysis(&self, now: chrono::DateTime<chrono::Utc>) -> analyze::Settings {
+        analyze::Settings {
+            min_score: self.min_score,
+            since: self
+                .since
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc()),
+            max_age: self.max_age,
+            now,
+            compromised: self.compromised.clone(),
+        }
+    }
+
+    /// The ranking policy.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            value_overrides: self.account_values.clone(),
+        }
+    }
+}
+
+/// Terminal width of stdout, else `COLUMNS`.
+fn terminal_width() -> Option<usize> {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+}
