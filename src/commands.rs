@@ -24,7 +24,7 @@ use std::io::{IsTerminal, Write};
 pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let (config, config_file) = settings::load_config(cli.config.as_ref())?;
     let settings = settings::resolve(&args.options, config, config_file, cli.color, cli.quiet)?;
-    let now = Utc::now();
+    let now = now()?;
     let inputs = inputs(&args.vaults, &settings)?;
     let ignores = settings
         .ignore_file
@@ -81,6 +81,22 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
         current.save(path)?;
     }
     Ok(exit)
+}
+
+/// "Now", fixed once per run. `CREDAUDIT_NOW` (RFC 3339 or YYYY-MM-DD) pins it, so a report can
+/// be reproduced as of a date (and snapshot tests stay stable).
+fn now() -> Result<chrono::DateTime<Utc>> {
+    let Ok(text) = std::env::var("CREDAUDIT_NOW") else {
+        return Ok(Utc::now());
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .with_context(|| format!("CREDAUDIT_NOW={text:?} is neither RFC 3339 nor YYYY-MM-DD"))
 }
 
 /// Checks the operands: at most one `-`, and not together with `--password-stdin`.

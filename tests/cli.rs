@@ -1,0 +1,261 @@
+//! The binary as a user runs it: one scenario per test, asserting exit codes and output.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+const DEMO: &str = "fixtures/demo/vault.json";
+const DEMO_CORPUS: &str = "fixtures/demo/pwned-sample.txt";
+
+/// The binary with a private home (no user config or cache leaks in) and a fixed "now".
+fn credaudit(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
+        .env_remove("CREDAUDIT_CONFIG")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn json_of(output: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(output).expect("stdout is JSON")
+}
+
+#[test]
+fn help_teaches_exit_codes_and_examples() {
+    let h = home();
+    credaudit(h.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes:"))
+        .stdout(predicate::str::contains("credaudit audit -"));
+}
+
+#[test]
+fn formats_lists_every_format() {
+    let h = home();
+    let out = credaudit(h.path()).arg("formats").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    for format in credaudit::model::Format::ALL {
+        assert!(text.contains(format.name()), "{} missing", format.name());
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let h = home();
+    let dir = h.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    let empty = h.path().join("empty.csv");
+    std::fs::write(&empty, b"").unwrap();
+    let garbage = h.path().join("garbage.bin");
+    std::fs::write(&garbage, (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>()).unwrap();
+    let no_pw_column = h.path().join("chrome.csv");
+    std::fs::write(&no_pw_column, "name,url,username,note\nx,https://x,y,z\n").unwrap();
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (h.path().join("missing.kdbx"), "No such file"),
+        (dir, "directory"),
+        (empty, "empty"),
+        (garbage, "unknown format"),
+        (PathBuf::from("Cargo.toml"), "unknown format"),
+    ];
+    for (path, needle) in cases {
+        let assert = credaudit(h.path()).args(["audit", "--breach", "off"]).arg(&path).assert().code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{}: {stderr}", path.display());
+        assert!(stderr.contains(needle), "{}: {stderr}", path.display());
+        assert!(assert.get_output().stdout.is_empty());
+    }
+    let _ = no_pw_column;
+}
+
+#[test]
+fn missing_password_env_is_an_error() {
+    let h = home();
+    credaudit(h.path())
+        .args(["audit", DEMO, "--breach", "off", "--password-env", "CREDAUDIT_TEST_UNSET_VAR"])
+        .env_remove("CREDAUDIT_TEST_UNSET_VAR")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("CREDAUDIT_TEST_UNSET_VAR"));
+}
+
+#[test]
+fn stdin_operand_reads_the_export() {
+    let h = home();
+    let vault = std::fs::read(DEMO).unwrap();
+    credaudit(h.path())
+        .args(["audit", "-", "--breach", "off", "-o", "json"])
+        .write_stdin(vault)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("<stdin> (bitwarden-json)"));
+}
+
+#[test]
+fn demo_ranks_the_compromise_first() {
+    let h = home();
+    let out = credaudit(h.path())
+        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--compromised", "mercari", "-o", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["breach_source"], "offline");
+    let titles: Vec<&str> = report["accounts"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.first(), Some(&"Mercari"), "{titles:?}");
+    let pos = |t: &str| titles.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+    // Linked to the compromise before breached, breached before reused, reused before weak.
+    assert!(pos("Rakuten") < pos("Amazon"), "{titles:?}");
+    assert!(pos("Gmail") < pos("Amazon"), "{titles:?}");
+    assert!(pos("Amazon") < pos("Work Slack"), "{titles:?}");
+    assert!(pos("Work Slack") < pos("Card PIN"), "{titles:?}");
+    assert!(!titles.contains(&"Netflix"), "{titles:?}");
+    assert_eq!(report["summary"]["unchecked"], 0);
+    assert_eq!(report["sources"][0]["skipped"]["recycled"], 1);
+}
+
+#[test]
+fn every_format_renders_without_escapes_when_not_a_tty() {
+    let h = home();
+    for format in ["table", "json", "csv", "markdown"] {
+        let out = credaudit(h.path())
+            .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "-o", format])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'), "{format} has escapes");
+        assert!(text.contains("Amazon"), "{format}");
+    }
+    let out = credaudit(h.path())
+        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--color", "always"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains('\u{1b}'));
+}
+
+#[test]
+fn exit_code_matrix() {
+    let h = home();
+    // A vault with one strong unique password: clean.
+    let clean = h.path().join("clean.csv");
+    std::fs::write(&clean, "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n").unwrap();
+    credaudit(h.path()).args(["audit", "--hibp-file", DEMO_CORPUS]).arg(&clean).assert().code(0);
+    // Findings.
+    credaudit(h.path()).args(["audit", DEMO, "--hibp-file", DEMO_CORPUS]).assert().code(1);
+    // Findings below --fail-on: clean exit.
+    credaudit(h.path()).args(["audit", DEMO, "--breach", "off", "--fail-on", "compromised"]).assert().code(0);
+    // Incomplete: offline against an empty cache leaves everything unchecked.
+    credaudit(h.path()).args(["audit", "--offline"]).arg(&clean).assert().code(4);
+    // Findings and incomplete.
+    credaudit(h.path()).args(["audit", DEMO, "--offline"]).assert().code(5);
+    // Error.
+    credaudit(h.path()).args(["audit", "nope.csv"]).assert().code(2);
+}
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let h = home();
+    let baseline = h.path().join("baseline.json");
+    let base = |cmd: &mut Command| {
+        cmd.args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--baseline"]).arg(&baseline);
+    };
+    let mut first = credaudit(h.path());
+    base(&mut first);
+    first.arg("--update-baseline").assert().code(1);
+    assert!(baseline.exists());
+    let mut second = credaudit(h.path());
+    base(&mut second);
+    second.arg("--quiet").assert().code(0).stdout(predicate::str::is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&baseline).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn ignore_file_hides_and_warns() {
+    let h = home();
+    let ignore = h.path().join("ignore.toml");
+    std::fs::write(
+        &ignore,
+        "[[ignore]]\ntitle = \"card pin\"\nreason = \"bank-mandated\"\n\n[[ignore]]\ntitle = \"no such account\"\nreason = \"x\"\n\n[[ignore]]\ntitle = \"amazon\"\nreason = \"old\"\nexpires = 2020-01-01\n",
+    )
+    .unwrap();
+    let assert = credaudit(h.path())
+        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "-o", "json", "--ignore-file"])
+        .arg(&ignore)
+        .assert()
+        .code(1);
+    let report = json_of(&assert.get_output().stdout);
+    let titles: Vec<&str> = report["accounts"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(!titles.contains(&"Card PIN"));
+    assert!(titles.contains(&"Amazon"));
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("matches no account"), "{warnings}");
+    assert!(warnings.contains("expired"), "{warnings}");
+}
+
+#[test]
+fn config_file_sets_defaults_and_flags_override() {
+    let h = home();
+    let config = h.path().join("c.toml");
+    std::fs::write(&config, "min-score = 2\noutput = \"csv\"\n").unwrap();
+    credaudit(h.path())
+        .args(["config", "--config"])
+        .arg(&config)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("min_score = 2"))
+        .stdout(predicate::str::contains("format = \"csv\""));
+    credaudit(h.path())
+        .args(["config", "--min-score", "4", "--config"])
+        .arg(&config)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("min_score = 4"));
+    std::fs::write(&config, "bogus = 1\n").unwrap();
+    credaudit(h.path()).args(["config", "--config"]).arg(&config).assert().code(2);
+}
+
+#[test]
+fn check_rates_a_candidate() {
+    let h = home();
+    credaudit(h.path())
+        .args(["check", "--hibp-file", DEMO_CORPUS])
+        .write_stdin("password1\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("seen 2418984 times"))
+        .stdout(predicate::str::contains("password1").not());
+    credaudit(h.path())
+        .args(["check", "--hibp-file", DEMO_CORPUS])
+        .write_stdin("wW8#kP2v!Lq9zR4t-tulip\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("not found"));
+}
+
+#[test]
+fn completions_and_man() {
+    let h = home();
+    credaudit(h.path()).args(["completions", "bash"]).assert().success().stdout(predicate::str::contains("credaudit"));
+    credaudit(h.path()).arg("man").assert().success().stdout(predicate::str::contains(".TH"));
+}

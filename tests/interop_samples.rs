@@ -1,0 +1,58 @@
+//! Every real export under `../shared/samples` (third-party test data, not in this repo) is
+//! either read or refused with an error: none panics, none is read as garbage silently.
+//! Skipped when the folder is absent. Per-format expectations live in the reader tests.
+
+use credaudit::secret::Secret;
+use credaudit::vault::{FormatError, ReadOptions, read_bytes};
+use std::path::{Path, PathBuf};
+
+fn samples() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
+    dir.is_dir().then_some(dir)
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(read) = std::fs::read_dir(dir) else { return };
+    for entry in read.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_sample_panics_and_errors_are_one_line() {
+    let Some(dir) = samples() else {
+        eprintln!("../shared/samples absent: skipped");
+        return;
+    };
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    all.sort();
+    let mut read = 0;
+    let mut refused = 0;
+    for path in &all {
+        if path.extension().is_some_and(|e| e == "md" || e == "yml" || e == "gpg" || e == "key" || e == "keyx") {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let name = path.display().to_string();
+        // No password is offered: encrypted files must refuse cleanly (or be tried key-less).
+        let mut no_password = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
+        let mut options =
+            ReadOptions { format: None, key_file: None, password: &mut no_password, include_recycled: false };
+        match read_bytes(&name, &bytes, 0, &mut options) {
+            Ok(_) => read += 1,
+            Err(e) => {
+                let message = e.to_string();
+                assert!(!message.contains('\n'), "{name}: multi-line error: {message}");
+                assert!(!message.is_empty(), "{name}: empty error");
+                refused += 1;
+            }
+        }
+    }
+    assert!(read > 50, "only {read} samples read ({refused} refused)");
+}

@@ -1,0 +1,123 @@
+//! Non-negotiable 1: no password, nor its SHA-1, appears in anything credaudit writes:
+//! stdout, stderr, the output file, the baseline or the range cache, for every fixture and
+//! every output format.
+
+use assert_cmd::Command;
+use credaudit::breach::{Sha1Hash, hex_upper};
+use credaudit::secret::Secret;
+use credaudit::vault::{FormatError, Input, ReadOptions, read};
+use std::path::{Path, PathBuf};
+
+/// Fixtures readable without a password, with the extra arguments they need.
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.extension().is_some_and(|e| e == "md" || e == "txt" || e == "key" || e == "keyx" || e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every current and past password of a fixture, read through the library.
+fn passwords_of(path: &Path) -> Option<Vec<String>> {
+    let mut no_password = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
+    let mut options = ReadOptions { format: None, key_file: None, password: &mut no_password, include_recycled: true };
+    let vault = read(&Input::Path(path.to_owned()), 0, &mut options).ok()?;
+    let mut all = Vec::new();
+    for entry in &vault.entries {
+        all.push(entry.password.expose().to_owned());
+        all.extend(entry.history.iter().map(|h| h.password.expose().to_owned()));
+    }
+    Some(all)
+}
+
+/// Strings that must never appear: passwords long enough not to occur by coincidence in
+/// ordinary text (ids, counts), and the SHA-1 of every password in both cases.
+fn forbidden(passwords: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for pw in passwords {
+        if pw.chars().count() >= 6 {
+            out.push(pw.clone());
+        }
+        let hex = hex_upper(&Sha1Hash::of(&Secret::from(pw.as_str())).0);
+        out.push(hex.to_lowercase());
+        out.push(hex[5..].to_owned());
+        out.push(hex);
+    }
+    out
+}
+
+fn scan(label: &str, haystack: &[u8], needles: &[String]) {
+    let text = String::from_utf8_lossy(haystack);
+    for (i, needle) in needles.iter().enumerate() {
+        // The needle itself is never printed: only its index.
+        assert!(!text.contains(needle.as_str()), "{label}: forbidden string #{i} leaked");
+    }
+}
+
+fn scan_dir(label: &str, dir: &Path, needles: &[String]) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            scan_dir(label, &path, needles);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            scan(&format!("{label}: {}", path.display()), &bytes, needles);
+        }
+    }
+}
+
+#[test]
+fn no_secret_reaches_any_output() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/pwned-sample.txt");
+    let mut checked = 0;
+    for fixture in fixtures() {
+        let Some(passwords) = passwords_of(&fixture) else { continue };
+        let needles = forbidden(&passwords);
+        for format in ["table", "json", "csv", "markdown"] {
+            let home = tempfile::tempdir().unwrap();
+            let out_file = home.path().join("report.out");
+            let baseline = home.path().join("baseline.json");
+            let output = Command::cargo_bin("credaudit")
+                .unwrap()
+                .env("HOME", home.path())
+                .env("XDG_CONFIG_HOME", home.path().join("config"))
+                .env("XDG_CACHE_HOME", home.path().join("cache"))
+                .args(["audit", "--hibp-file"])
+                .arg(&corpus)
+                .arg(&fixture)
+                .args(["-o", format, "--compromised", "a", "--max-age", "1y", "--baseline"])
+                .arg(&baseline)
+                .arg("--update-baseline")
+                .output()
+                .unwrap();
+            let label = format!("{} -o {format}", fixture.display());
+            scan(&format!("{label} stdout"), &output.stdout, &needles);
+            scan(&format!("{label} stderr"), &output.stderr, &needles);
+            let with_file = Command::cargo_bin("credaudit")
+                .unwrap()
+                .env("HOME", home.path())
+                .env("XDG_CONFIG_HOME", home.path().join("config"))
+                .env("XDG_CACHE_HOME", home.path().join("cache"))
+                .args(["audit", "--hibp-file"])
+                .arg(&corpus)
+                .arg(&fixture)
+                .args(["-o", format, "--output-file"])
+                .arg(&out_file)
+                .output()
+                .unwrap();
+            scan(&format!("{label} stderr (file)"), &with_file.stderr, &needles);
+            scan_dir(&label, home.path(), &needles);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 1, "no fixture was checked");
+}
