@@ -447,6 +447,9 @@ fn nordpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
             "password".to_owned()
         } else if !r.get("note")?.trim().is_empty() {
             "note".to_owned()
+        } else if !r.get("folder")?.trim().is_empty() {
+            // An item inside a folder, with nothing filled in: an empty login.
+            "password".to_owned()
         } else {
             "folder".to_owned()
         }

@@ -128,16 +128,20 @@ fn detect_xml(text: &[u8]) -> Result<Format, FormatError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(text);
     let mut buf = Vec::new();
+    let mut root_is_database = false;
     // The root element comes within the first few events (declaration, comments, doctype).
     for _ in 0..64 {
         buf.clear();
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => {
-                return match e.local_name().as_ref() {
-                    b"KeePassFile" => Ok(Format::KeepassXml),
-                    b"database" => Err(keepassx_legacy()),
-                    _ => Err(FormatError::Unknown),
-                };
+                match (root_is_database, e.local_name().as_ref()) {
+                    (false, b"KeePassFile") => return Ok(Format::KeepassXml),
+                    // KeePassX 0.4 has <database><group>; other managers (SafeInCloud) also
+                    // use a <database> root, with other children.
+                    (false, b"database") => root_is_database = true,
+                    (true, b"group") => return Err(keepassx_legacy()),
+                    _ => return Err(FormatError::Unknown),
+                }
             }
             Ok(Event::DocType(d)) => {
                 let doctype: &[u8] = &d;
@@ -148,6 +152,7 @@ fn detect_xml(text: &[u8]) -> Result<Format, FormatError> {
                     return Err(keepassx_legacy());
                 }
             }
+            Ok(Event::Eof) if root_is_database => return Err(FormatError::Unknown),
             Ok(Event::Eof) => {
                 return Err(FormatError::Invalid(
                     "XML without a root element".to_owned(),
@@ -284,16 +289,11 @@ pub(crate) fn csv_header(text: &[u8]) -> Option<Vec<String>> {
 }
 
 fn detect_csv(text: &[u8]) -> Result<Format, FormatError> {
-    // Binary content is not a CSV: refuse NUL bytes and invalid UTF-8 early.
+    // Binary content is not a CSV. (Invalid UTF-8 in the header also fails below; in a later
+    // row it is the reader's clean error, with a line number.)
     let head = text.get(..text.len().min(4096)).unwrap_or_default();
     if head.contains(&0) {
         return Err(FormatError::Unknown);
-    }
-    if let Err(e) = std::str::from_utf8(head) {
-        // A multi-byte character cut at the 4096 boundary is fine.
-        if e.error_len().is_some() {
-            return Err(FormatError::Unknown);
-        }
     }
     let header = csv_header(text).ok_or(FormatError::Unknown)?;
     csv_format_from_header(&header).ok_or(FormatError::Unknown)
@@ -410,7 +410,7 @@ pub fn csv_format_from_header(header: &[String]) -> Option<Format> {
     if has("account") && has("login name") {
         return Some(Format::Keepass1Csv);
     }
-    if has("login_uri") || has("login_password") || has("login_username") {
+    if has("type") && has("name") && has("login_uri") {
         return Some(Format::BitwardenCsv);
     }
     if has("cardholdername") {
@@ -428,7 +428,7 @@ pub fn csv_format_from_header(header: &[String]) -> Option<Format> {
     if has("otpauth") && has("archived") {
         return Some(Format::OnepasswordCsv);
     }
-    if has("title") && has("url") && has("username") && (has("otpauth") || h.len() <= 6) {
+    if has("title") && has("url") && has("username") && has("otpauth") {
         return Some(Format::AppleCsv);
     }
     if has("extra") && has("grouping") {
