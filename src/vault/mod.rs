@@ -278,9 +278,10 @@ pub fn read_bytes(
         Format::Kdbx | Format::Kdb => kdbx::read(name, bytes, format, options, &mut builder)?,
         Format::KeepassXml => keepass_xml::read(bytes, &mut builder)?,
         _ if zip::is_zip(bytes) => zip::read(bytes, format, &mut builder)?,
-        Format::BitwardenJson | Format::ProtonJson | Format::EnpassJson => {
-            json::read(name, bytes, format, options, &mut builder)?
-        }
+        Format::BitwardenJson
+        | Format::ProtonJson
+        | Format::EnpassJson
+        | Format::Onepassword1pux => json::read(name, bytes, format, options, &mut builder)?,
         _ => csv::read(bytes, format, &mut builder)?,
     }
     Ok(builder.finish(name.to_owned(), format))
