@@ -84,9 +84,9 @@ pub fn read(bytes: &[u8], format: Format, builder: &mut VaultBuilder) -> Result<
             let data = extract(&mut archive, i, &mut budget)?;
             json::read_plain(&data, format, builder)
         }
-        Format::Kdbx | Format::Kdb | Format::KeepassXml => Err(FormatError::Unsupported(
-            format!("{format} inside a zip: extract the file first"),
-        )),
+        Format::Kdbx | Format::Kdb | Format::KeepassXml => Err(FormatError::Unsupported(format!(
+            "{format} inside a zip: extract the file first"
+        ))),
         csv_format => {
             let i = single(&names, ".csv", format)?;
             let data = extract(&mut archive, i, &mut budget)?;

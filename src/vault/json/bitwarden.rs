@@ -29,7 +29,7 @@ struct Export {
     data: Text,
     folders: List<Named>,
     collections: List<Named>,
-    items: Option<List<Item>>,
+    items: List<Item>,
 }
 
 #[derive(Deserialize, Default)]
@@ -173,11 +173,7 @@ fn decrypt_export(
 }
 
 fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatError> {
-    let Some(items) = export.items else {
-        return Err(FormatError::Invalid(format!(
-            "{WHAT}: no items array (not a Bitwarden export?)"
-        )));
-    };
+    let items = export.items.require(WHAT, "items")?;
     let names = |list: &List<Named>| -> HashMap<String, String> {
         list.iter()
             .filter_map(|n| Some((n.id.get()?.to_owned(), n.name.get()?.to_owned())))
@@ -186,7 +182,7 @@ fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatErr
     let folders = names(&export.folders);
     let collections = names(&export.collections);
 
-    for mut item in items.0 {
+    for mut item in items {
         let kind = item.kind.int();
         let is_login = kind == Some(1) || (kind.is_none() && item.login.is_some());
         if !is_login {

@@ -14,7 +14,7 @@ const WHAT: &str = "Enpass JSON";
 #[serde(default)]
 struct Export {
     folders: List<Folder>,
-    items: Option<List<Item>>,
+    items: List<Item>,
 }
 
 #[derive(Deserialize, Default)]
@@ -64,11 +64,7 @@ const MAX_FOLDER_DEPTH: usize = 32;
 
 pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError> {
     let export: Export = parse(bytes, WHAT)?;
-    let Some(items) = export.items else {
-        return Err(FormatError::Invalid(format!(
-            "{WHAT}: no items array (not an Enpass export?)"
-        )));
-    };
+    let items = export.items.require(WHAT, "items")?;
     let folders: HashMap<&str, &Folder> = export
         .folders
         .iter()
@@ -76,12 +72,14 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
         .collect();
     let folder_path = |uuid: &str| -> Vec<String> {
         let mut path = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
         let mut next = Some(uuid);
         while let Some(id) = next {
             let Some(folder) = folders.get(id) else { break };
-            if path.len() >= MAX_FOLDER_DEPTH {
+            if path.len() >= MAX_FOLDER_DEPTH || seen.contains(&id) {
                 break;
             }
+            seen.push(id);
             path.push(folder.title.or_empty().to_owned());
             next = folder.parent_uuid.get();
         }
@@ -89,7 +87,7 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
         path
     };
 
-    for mut item in items.0 {
+    for mut item in items {
         let live = |f: &&mut Field| !f.deleted.truthy();
         let first_value = |item: &Item, kind: &str| -> Option<String> {
             item.fields

@@ -183,18 +183,33 @@ impl<'de> Deserialize<'de> for Flag {
 }
 
 /// A JSON array of objects where `null` elements (seen in old exports) are dropped and a
-/// non-array reads as empty.
-pub(crate) struct List<T>(pub(crate) Vec<T>);
+/// non-array reads as empty (the second field tells whether it was an array).
+pub(crate) struct List<T>(pub(crate) Vec<T>, pub(crate) bool);
 
 impl<T> Default for List<T> {
     fn default() -> Self {
-        Self(Vec::new())
+        Self(Vec::new(), false)
     }
 }
 
 impl<T> List<T> {
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
+    }
+
+    /// The list when the JSON value was an array, for keys that define the format.
+    pub(crate) fn require(
+        self,
+        what: &str,
+        key: &str,
+    ) -> Result<Vec<T>, crate::vault::FormatError> {
+        if self.1 {
+            Ok(self.0)
+        } else {
+            Err(crate::vault::FormatError::Invalid(format!(
+                "{what}: no {key} array (not this kind of export?)"
+            )))
+        }
     }
 }
 
@@ -211,7 +226,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
                 while let Some(item) = seq.next_element::<Option<T>>()? {
                     out.extend(item);
                 }
-                Ok(List(out))
+                Ok(List(out, true))
             }
             fn visit_unit<E: de::Error>(self) -> Result<List<T>, E> {
                 Ok(List::default())

@@ -20,7 +20,7 @@ const WHAT: &str = "1Password export.data";
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Export {
-    accounts: Option<List<Account>>,
+    accounts: List<Account>,
 }
 
 #[derive(Deserialize, Default)]
@@ -121,12 +121,8 @@ const SECTION_PASSWORD_CATEGORIES: &[&str] = &["102", "109", "110", "111"];
 
 pub(crate) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError> {
     let export: Export = parse(bytes, WHAT)?;
-    let Some(accounts) = export.accounts else {
-        return Err(FormatError::Invalid(format!(
-            "{WHAT}: no accounts array (not a 1PUX export?)"
-        )));
-    };
-    for account in accounts.0 {
+    let accounts = export.accounts.require(WHAT, "accounts")?;
+    for account in accounts {
         for vault in account.vaults.0 {
             let group: Vec<String> = vault
                 .attrs
