@@ -1,0 +1,141 @@
+//! Proton Pass JSON export (`data.json`, bare or inside the export zip).
+
+use super::lenient::{Flag, List, Num, Ordered, Text};
+use super::parse;
+use crate::model::{Entry, EntryId, SkipReason};
+use crate::secret::Secret;
+use crate::vault::{FormatError, VaultBuilder};
+use serde::Deserialize;
+
+const WHAT: &str = "Proton Pass JSON";
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Export {
+    encrypted: Flag,
+    vaults: Option<Ordered<Vault>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Vault {
+    name: Text,
+    items: List<Item>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Item {
+    item_id: Text,
+    state: Num,
+    create_time: Num,
+    modify_time: Num,
+    data: Option<Data>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Data {
+    #[serde(rename = "type")]
+    kind: Text,
+    metadata: Option<Metadata>,
+    content: Option<Content>,
+    extra_fields: List<Extra>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Metadata {
+    name: Text,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Content {
+    item_username: Text,
+    item_email: Text,
+    username: Text,
+    password: Text,
+    urls: List<Text>,
+    totp_uri: Text,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Extra {
+    #[serde(rename = "type")]
+    kind: Text,
+    data: Option<ExtraData>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ExtraData {
+    totp_uri: Text,
+}
+
+/// Proton's item state for "in the trash".
+const TRASHED: i64 = 2;
+
+pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError> {
+    let export: Export = parse(bytes, WHAT)?;
+    if export.encrypted.is_true() {
+        return Err(FormatError::Unsupported(
+            "encrypted Proton Pass export: export again without a passphrase (unencrypted JSON)"
+                .to_owned(),
+        ));
+    }
+    let Some(vaults) = export.vaults else {
+        return Err(FormatError::Invalid(format!(
+            "{WHAT}: no vaults object (not a Proton Pass export?)"
+        )));
+    };
+    for (_share_id, vault) in vaults.0 {
+        let group: Vec<String> = vault.name.get().map(str::to_owned).into_iter().collect();
+        for item in vault.items.0 {
+            let Some(data) = item.data else {
+                builder.skip(SkipReason::NotALogin);
+                continue;
+            };
+            if data.kind.get() != Some("login") {
+                builder.skip(SkipReason::NotALogin);
+                continue;
+            }
+            let mut content = data.content.unwrap_or_default();
+            let username = content
+                .item_username
+                .get()
+                .or(content.item_email.get())
+                .or(content.username.get())
+                .unwrap_or("")
+                .to_owned();
+            let has_totp = content.totp_uri.get().is_some()
+                || data.extra_fields.iter().any(|f| {
+                    f.kind.get() == Some("totp")
+                        && f.data.as_ref().is_some_and(|d| d.totp_uri.get().is_some())
+                });
+            builder.push(Entry {
+                id: EntryId(item.item_id.or_empty().to_owned()),
+                group: group.clone(),
+                title: data
+                    .metadata
+                    .as_ref()
+                    .map(|m| m.name.or_empty().to_owned())
+                    .unwrap_or_default(),
+                username,
+                urls: content
+                    .urls
+                    .iter()
+                    .filter_map(|u| u.get().map(str::to_owned))
+                    .collect(),
+                password: Secret::new(content.password.take()),
+                has_totp,
+                created: item.create_time.unix_time(),
+                modified: item.modify_time.unix_time(),
+                recycled: item.state.int() == Some(TRASHED),
+                ..Entry::default()
+            });
+        }
+    }
+    Ok(())
+}
