@@ -268,10 +268,7 @@ fn map_entry(
             && !v.get().trim().is_empty()
     });
 
-    let excluded = !entry.quality_check
-        || entry.custom_data.get("KnownBad").is_some_and(|item| {
-            matches!(&item.value, Some(CustomDataValue::String(s)) if s.trim().eq_ignore_ascii_case("true"))
-        });
+    let excluded = !entry.quality_check || known_bad(entry);
 
     let (created, modified, password_changed, history) = if is_kdb {
         (None, None, None, Vec::new())
@@ -301,6 +298,22 @@ fn map_entry(
         excluded,
         recycled,
     });
+}
+
+/// Legacy KeePassXC custom data `KnownBad=true`. The crate reads every custom data value
+/// that happens to be valid base64 as binary, and "true" is valid base64: re-encode it.
+fn known_bad(entry: &keepass::db::Entry) -> bool {
+    use base64::Engine as _;
+    entry
+        .custom_data
+        .get("KnownBad")
+        .and_then(|item| item.value.as_ref())
+        .is_some_and(|value| match value {
+            CustomDataValue::String(s) => s.trim().eq_ignore_ascii_case("true"),
+            CustomDataValue::Binary(b) => base64::engine::general_purpose::STANDARD
+                .encode(b)
+                .eq_ignore_ascii_case("true"),
+        })
 }
 
 /// From the history versions: when the current password was set, and the earlier

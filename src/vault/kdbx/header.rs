@@ -212,7 +212,29 @@ fn check_kdbx4_header(bytes: &[u8]) -> Result<(), FormatError> {
             "header hash mismatch: the file was tampered with or corrupted".to_owned(),
         ));
     }
-    Ok(())
+    check_kdbx4_blocks(bytes, pos + 64)
+}
+
+/// The HMAC block stream must end with its empty terminating block. The crate accepts a
+/// stream cut at a block boundary; the blocks it did get are authentic, but the file is not
+/// whole, so refuse it.
+fn check_kdbx4_blocks(bytes: &[u8], mut pos: usize) -> Result<(), FormatError> {
+    loop {
+        let Some(size) = u32_at(bytes, pos + 32) else {
+            return Err(corrupt("block stream cut short"));
+        };
+        let Some(end) = usize::try_from(size)
+            .ok()
+            .and_then(|s| (pos + 36).checked_add(s))
+            .filter(|&end| end <= bytes.len())
+        else {
+            return Err(corrupt("block stream cut short"));
+        };
+        if size == 0 {
+            return Ok(());
+        }
+        pos = end;
+    }
 }
 
 /// Verifies the KDBX 3 header hash: `Meta/HeaderHash` in the decrypted XML is the base64
