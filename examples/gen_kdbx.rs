@@ -29,11 +29,15 @@ fn at(y: i32, m: u32, d: u32) -> NaiveDateTime {
 }
 
 fn eid(n: u128) -> EntryId {
-    EntryId::from_uuid(Uuid::from_u128(0x0000_0000_0000_4000_8000_0000_0000_0000 | n))
+    EntryId::from_uuid(Uuid::from_u128(
+        0x0000_0000_0000_4000_8000_0000_0000_0000 | n,
+    ))
 }
 
 fn gid(n: u128) -> GroupId {
-    GroupId::from_uuid(Uuid::from_u128(0x1111_1111_1111_4111_8111_0000_0000_0000 | n))
+    GroupId::from_uuid(Uuid::from_u128(
+        0x1111_1111_1111_4111_8111_0000_0000_0000 | n,
+    ))
 }
 
 fn argon2d_cheap() -> DatabaseConfig {
@@ -160,7 +164,6 @@ fn main_db() -> Database {
         e.times.creation = Some(at(2017, 7, 7));
         e.times.last_modification = Some(at(2017, 7, 8));
     }
-    drop(finance);
 
     let mut internet = root.add_group_with_id(gid(2)).expect("fresh id");
     internet.name = "Internet".into();
@@ -175,7 +178,6 @@ fn main_db() -> Database {
         e.times.creation = Some(at(2016, 2, 2));
         e.times.last_modification = Some(at(2016, 2, 2));
     }
-    drop(internet);
 
     let mut bin = root.add_group_with_id(gid(4)).expect("fresh id");
     bin.name = "Recycle Bin".into();
@@ -193,7 +195,6 @@ fn main_db() -> Database {
         e.set_unprotected(fields::USERNAME, "bob");
         e.set_protected(fields::PASSWORD, "older-pw");
     }
-    drop(bin);
     db.meta.recyclebin_enabled = Some(true);
     db.meta.recyclebin_uuid = Some(gid(4).uuid());
     db
