@@ -114,7 +114,53 @@ fn open_with(
             Err(e) => return Err(e),
         }
     }
+    if kind == Kind::Kdb
+        && key_file.is_none()
+        && let Some(pw) = password
+        && let Some(db) = open_kdb_with_cp1252(bytes, pw)
+    {
+        return Ok(db);
+    }
     Err(last)
+}
+
+/// KeePass 1 hashed the master password in the Windows code page, usually CP-1252; the crate
+/// hashes UTF-8. For a non-ASCII password, retry with the CP-1252 bytes. The crate takes only
+/// `&str` passwords, but a KeePass 1 key made of one 32-byte element is used as is, and a
+/// 32-byte key file is that element: so pass SHA-256(CP-1252 bytes) as a key file.
+fn open_kdb_with_cp1252(bytes: &[u8], password: &Secret) -> Option<Database> {
+    use sha2::{Digest, Sha256};
+    if password.expose().is_ascii() {
+        return None;
+    }
+    let encoded = Zeroizing::new(cp1252(password.expose())?);
+    let mut element = Zeroizing::new([0u8; 32]);
+    element.copy_from_slice(&Sha256::digest(encoded.as_slice()));
+    let key = DatabaseKey::new()
+        .with_keyfile(&mut element.as_slice())
+        .ok()?;
+    open_once(Kind::Kdb, bytes, key).ok()
+}
+
+/// Windows-1252 code points 0x80..=0x9F (the undefined ones map to the C1 controls).
+const CP1252_HIGH: [char; 32] = [
+    '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}', '\u{8f}',
+    '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}', '\u{178}',
+];
+
+/// Encodes in Windows-1252; `None` when a character has no CP-1252 byte.
+fn cp1252(s: &str) -> Option<Vec<u8>> {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            u @ (0..=0x7f | 0xa0..=0xff) => u8::try_from(u).ok(),
+            _ => CP1252_HIGH
+                .iter()
+                .position(|&h| h == c)
+                .and_then(|i| u8::try_from(0x80 + i).ok()),
+        })
+        .collect()
 }
 
 /// One attempt with one key. The crate is called behind `catch_unwind`: the header checks
@@ -370,6 +416,15 @@ fn history_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cp1252_encoding() {
+        assert_eq!(
+            cp1252("\u{201e}pw\u{201d} \u{e9}\u{20ac}"),
+            Some(vec![0x84, b'p', b'w', 0x94, b' ', 0xe9, 0x80])
+        );
+        assert_eq!(cp1252("\u{3a9}"), None);
+    }
 
     #[test]
     fn no_credentials_asks_for_a_password() {
