@@ -78,7 +78,10 @@ pub enum FormatError {
     )]
     Unknown,
     /// Wrong master password or key file (the format cannot tell which).
-    #[error("wrong master password or key file")]
+    #[error(
+        "wrong master password or key file (if this database also needs a YubiKey: \
+         challenge-response is not supported, export it to XML in KeePassXC and pipe that to stdin)"
+    )]
     WrongKey,
     /// Wrong password (the format tells: no key file involved).
     #[error("wrong password")]

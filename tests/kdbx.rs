@@ -1,0 +1,757 @@
+//! KeePass reader: exact entries on the generated fixtures (`examples/gen_kdbx.rs`), wrong and
+//! missing credentials, truncation and tampering, and the shared samples when present.
+//!
+//! Assertion messages never contain a password: `Secret` compares redacted.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use credaudit::model::{Format, SkipReason};
+use credaudit::secret::Secret;
+use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/kdbx");
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/samples");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(name)
+}
+
+fn open_bytes(
+    bytes: &[u8],
+    password: Option<&str>,
+    key_file: Option<&Path>,
+    include_recycled: bool,
+) -> Result<Vault, FormatError> {
+    let mut asked = 0;
+    let mut ask = |name: &str| -> Result<Option<Secret>, FormatError> {
+        assert_eq!(name, "test.kdbx");
+        asked += 1;
+        Ok(password.map(Secret::from))
+    };
+    let mut options = ReadOptions {
+        format: Some(Format::Kdbx),
+        key_file: key_file.map(Path::to_path_buf),
+        password: &mut ask,
+        include_recycled,
+    };
+    let result = read_bytes("test.kdbx", bytes, 0, &mut options);
+    assert!(asked <= 1, "the password callback is called at most once");
+    result
+}
+
+fn open(
+    path: &Path,
+    password: Option<&str>,
+    key_file: Option<&Path>,
+) -> Result<Vault, FormatError> {
+    let bytes = std::fs::read(path).expect("read fixture");
+    open_bytes(&bytes, password, key_file, false)
+}
+
+fn at(y: i32, m: u32, d: u32) -> Option<DateTime<Utc>> {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+fn error_text(result: Result<Vault, FormatError>) -> String {
+    match result {
+        Ok(v) => panic!("expected an error, got {} entries", v.entries.len()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn password_fixture_exact_entries() {
+    let vault = open(&fixture("password.kdbx"), Some("credaudit-fixture"), None).expect("opens");
+    let skipped: Vec<(SkipReason, usize)> = vault.skipped.iter().map(|(r, n)| (*r, *n)).collect();
+    assert_eq!(
+        skipped,
+        [
+            (SkipReason::Recycled, 2),
+            (SkipReason::NoPassword, 1),
+            (SkipReason::Reference, 1)
+        ]
+    );
+    let titles: Vec<&str> = vault.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Mail", "Bank", "Legacy broker", "Forum"]);
+
+    let [mail, bank, legacy, forum] = &vault.entries[..] else {
+        unreachable!()
+    };
+    assert_eq!(mail.id.0, "00000000-0000-4000-8000-000000000001");
+    assert!(
+        mail.group.is_empty(),
+        "root entries have an empty group path"
+    );
+    assert_eq!(mail.username, "alice@example.com");
+    assert_eq!(
+        mail.urls,
+        [
+            "https://mail.example.com",
+            "https://webmail.example.com",
+            "https://m.example.com"
+        ]
+    );
+    assert_eq!(mail.password, Secret::from("Tulip#2003"));
+    assert!(!mail.has_totp && !mail.excluded && !mail.recycled);
+    assert_eq!(mail.created, at(2019, 6, 1));
+    assert_eq!(mail.modified, at(2022, 5, 5));
+    // Set by the 2021-01-01 version (the 2021-02-01 and current versions kept it).
+    assert_eq!(mail.password_changed, at(2021, 1, 1));
+    assert_eq!(mail.password_set_at(), at(2021, 1, 1));
+    let history: Vec<(Secret, Option<DateTime<Utc>>)> = mail
+        .history
+        .iter()
+        .map(|h| (h.password.clone(), h.retired))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            // Newest holder of Tulip#2002 (2020-06-01) was replaced on 2021-01-01; its older
+            // 2019 occurrence is deduplicated.
+            (Secret::from("Tulip#2002"), at(2021, 1, 1)),
+            (Secret::from("Tulip#2001"), at(2020, 6, 1)),
+        ]
+    );
+
+    assert_eq!(bank.id.0, "00000000-0000-4000-8000-000000000004");
+    assert_eq!(bank.group, ["Finance"]);
+    assert_eq!(bank.username, "alice");
+    assert_eq!(bank.urls, ["https://bank.example.com/login"]);
+    assert_eq!(bank.password, Secret::from("Bank-pw-42"));
+    assert!(bank.has_totp, "otp field");
+    assert!(bank.excluded, "QualityCheck=False");
+    assert_eq!(bank.created, at(2018, 3, 3));
+    assert_eq!(bank.modified, at(2018, 3, 4));
+    assert_eq!(bank.password_changed, None, "no history: modified is used");
+    assert!(bank.history.is_empty());
+
+    assert_eq!(legacy.group, ["Finance"]);
+    assert_eq!(legacy.password, Secret::from("broker-pw"));
+    assert!(legacy.has_totp, "TimeOtp-Secret-Base32");
+    assert!(legacy.excluded, "KnownBad=true");
+    assert!(legacy.urls.is_empty());
+
+    assert_eq!(forum.group, ["Internet", "Forums"]);
+    assert_eq!(forum.urls, ["http://forum.example.org"]);
+    assert_eq!(forum.password, Secret::from("forum-pw"));
+    assert!(!forum.has_totp && !forum.excluded && !forum.recycled);
+}
+
+#[test]
+fn recycle_bin_entries_are_flagged_at_any_depth() {
+    let bytes = std::fs::read(fixture("password.kdbx")).expect("read");
+    let vault = open_bytes(&bytes, Some("credaudit-fixture"), None, true).expect("opens");
+    let recycled: Vec<(&str, Vec<String>)> = vault
+        .entries
+        .iter()
+        .filter(|e| e.recycled)
+        .map(|e| (e.title.as_str(), e.group.clone()))
+        .collect();
+    assert_eq!(
+        recycled,
+        [
+            ("Old shop", vec!["Recycle Bin".to_owned()]),
+            (
+                "Older",
+                vec!["Recycle Bin".to_owned(), "Deleted group".to_owned()]
+            ),
+        ]
+    );
+    assert_eq!(vault.entries.len(), 6);
+}
+
+#[test]
+fn key_file_only() {
+    let kdbx = fixture("keyfile-only.kdbx");
+    let key = fixture("keyfile-only.keyx");
+    let vault = open(&kdbx, None, Some(&key)).expect("opens with the key file alone");
+    assert_eq!(vault.entries.len(), 1);
+    assert_eq!(vault.entries[0].title, "Router");
+    assert_eq!(vault.entries[0].username, "admin");
+    assert_eq!(vault.entries[0].password, Secret::from("router-pw-1"));
+    // An empty answer at the prompt next to a key file means "no password".
+    let vault = open(&kdbx, Some(""), Some(&key)).expect("empty password + key file");
+    assert_eq!(vault.entries.len(), 1);
+    // A non-empty password that the database does not use is wrong.
+    assert!(matches!(
+        open(&kdbx, Some("x"), Some(&key)),
+        Err(FormatError::WrongKey)
+    ));
+}
+
+#[test]
+fn password_and_key_file() {
+    let kdbx = fixture("password-keyfile.kdbx");
+    let key = fixture("password-keyfile.key");
+    let vault = open(&kdbx, Some("fixture-pw-2"), Some(&key)).expect("opens");
+    assert_eq!(vault.entries.len(), 1);
+    assert_eq!(vault.entries[0].title, "Server");
+    assert_eq!(vault.entries[0].password, Secret::from("server-pw-2"));
+    assert!(matches!(
+        open(&kdbx, Some("fixture-pw-2"), None),
+        Err(FormatError::WrongKey)
+    ));
+    assert!(matches!(
+        open(&kdbx, None, Some(&key)),
+        Err(FormatError::WrongKey)
+    ));
+}
+
+#[test]
+fn wrong_password_and_wrong_key_file() {
+    let msg = error_text(open(&fixture("password.kdbx"), Some("wrong"), None));
+    assert!(
+        msg.starts_with("wrong master password or key file"),
+        "{msg}"
+    );
+    assert!(msg.contains("YubiKey"), "{msg}");
+    assert!(!msg.contains("wrong\""), "no password in the message");
+    assert!(matches!(
+        open(
+            &fixture("keyfile-only.kdbx"),
+            None,
+            Some(&fixture("password-keyfile.key"))
+        ),
+        Err(FormatError::WrongKey)
+    ));
+}
+
+#[test]
+fn missing_password_is_required() {
+    assert!(matches!(
+        open(&fixture("password.kdbx"), None, None),
+        Err(FormatError::PasswordRequired(_))
+    ));
+}
+
+#[test]
+fn unreadable_or_damaged_key_files() {
+    let missing = fixture("no-such.key");
+    assert!(matches!(
+        open(&fixture("keyfile-only.kdbx"), None, Some(&missing)),
+        Err(FormatError::BadKeyFile(_))
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keyx = std::fs::read_to_string(fixture("keyfile-only.keyx")).expect("read");
+    let start = keyx.find("Hash=\"").expect("hash attribute") + 6;
+    let mut damaged = keyx.clone();
+    let flipped = if &keyx[start..start + 1] == "0" {
+        "1"
+    } else {
+        "0"
+    };
+    damaged.replace_range(start..start + 1, flipped);
+    let path = dir.path().join("damaged.keyx");
+    std::fs::write(&path, damaged).expect("write");
+    let msg = error_text(open(&fixture("keyfile-only.kdbx"), None, Some(&path)));
+    assert!(msg.contains("Hash attribute"), "{msg}");
+    let empty = dir.path().join("empty.key");
+    std::fs::write(&empty, b"").expect("write");
+    assert!(matches!(
+        open(&fixture("keyfile-only.kdbx"), None, Some(&empty)),
+        Err(FormatError::BadKeyFile(_))
+    ));
+}
+
+/// Every prefix of a small KDBX 4 fails cleanly: no panic, no garbage, a one-line error.
+#[test]
+fn every_truncation_fails_cleanly() {
+    let key = fixture("keyfile-only.keyx");
+    let bytes = std::fs::read(fixture("keyfile-only.kdbx")).expect("read");
+    for len in 1..bytes.len() {
+        let msg = error_text(open_bytes(&bytes[..len], None, Some(&key), false));
+        assert!(!msg.contains('\n'), "one line at {len}");
+        assert!(
+            !msg.contains("could not parse"),
+            "the preflight, not the panic guard, caught length {len}: {msg}"
+        );
+    }
+}
+
+/// KDBX 4 authenticates every byte: the header by SHA-256 and HMAC, each block by HMAC.
+#[test]
+fn every_single_byte_corruption_of_kdbx4_is_rejected() {
+    let key = fixture("keyfile-only.keyx");
+    let bytes = std::fs::read(fixture("keyfile-only.kdbx")).expect("read");
+    let mut header_hash = 0;
+    let mut block_hmac = 0;
+    for pos in 0..bytes.len() {
+        let mut tampered = bytes.clone();
+        tampered[pos] ^= 0x01;
+        let msg = error_text(open_bytes(&tampered, None, Some(&key), false));
+        assert!(!msg.contains("could not parse"), "byte {pos}: {msg}");
+        header_hash += usize::from(msg.starts_with("header hash mismatch"));
+        block_hmac += usize::from(msg.starts_with("block HMAC mismatch"));
+    }
+    assert!(header_hash > 100, "header tampering is named as such");
+    assert!(block_hmac > 100, "block tampering is named as such");
+}
+
+#[test]
+fn not_a_keepass_file() {
+    let msg = error_text(open_bytes(b"Group,Title\n", Some("x"), None, false));
+    assert!(msg.contains("not a KeePass database"), "{msg}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared samples (skipped when ../shared/samples is absent)
+
+enum Expect {
+    /// Opens, with this many logins (entries with a password, not recycled).
+    Logins(usize),
+    /// Fails with a message containing this text.
+    Fails(&'static str),
+}
+
+struct Sample {
+    file: &'static str,
+    password: Option<&'static str>,
+    key_file: Option<&'static str>,
+    expect: Expect,
+}
+
+const fn s(
+    file: &'static str,
+    password: Option<&'static str>,
+    key_file: Option<&'static str>,
+    expect: Expect,
+) -> Sample {
+    Sample {
+        file,
+        password,
+        key_file,
+        expect,
+    }
+}
+
+use Expect::{Fails, Logins};
+
+const KDBX2: &str = "(KeePass 2.0x era) is not supported";
+
+/// Everything INDEX.md lists under "KeePass binary databases".
+const SAMPLE_TABLE: &[Sample] = &[
+    s("keepassxc/NewDatabase.kdbx", Some("a"), None, Logins(2)),
+    s("keepassxc/NewDatabase2.kdbx", Some("a"), None, Logins(2)),
+    s(
+        "keepassxc/NewDatabaseMulti.kdbx",
+        Some("a"),
+        None,
+        Logins(4),
+    ),
+    s(
+        "keepassxc/NewDatabaseBrowser.kdbx",
+        Some("a"),
+        None,
+        Logins(2),
+    ),
+    s("keepassxc/MergeDatabase.kdbx", Some("a"), None, Logins(2)),
+    s("keepassxc/SyncDatabase.kdbx", Some("a"), None, Logins(3)),
+    s(
+        "keepassxc/SyncDatabaseDifferentPassword.kdbx",
+        Some("b"),
+        None,
+        Logins(3),
+    ),
+    s("keepassxc/Format300.kdbx", Some("a"), None, Logins(1)),
+    s("keepassxc/Format400.kdbx", Some("t"), None, Logins(1)),
+    s("keepassxc/Format200.kdbx", Some("a"), None, Fails(KDBX2)),
+    s(
+        "keepassxc/ProtectedStrings.kdbx",
+        Some("masterpw"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepassxc/NonAscii.kdbx",
+        Some("\u{394}\u{f6}\u{636}"),
+        None,
+        Logins(1),
+    ),
+    s("keepassxc/Compressed.kdbx", Some(""), None, Logins(1)),
+    s(
+        "keepassxc/BrokenHeaderHash.kdbx",
+        Some(""),
+        None,
+        Fails("header hash mismatch"),
+    ),
+    s(
+        "keepassxc/KeyFileProtected.kdbx",
+        Some("a"),
+        Some("keepassxc/KeyFileProtected.key"),
+        Logins(2),
+    ),
+    s(
+        "keepassxc/KeyFileProtectedNoPassword.kdbx",
+        None,
+        Some("keepassxc/KeyFileProtectedNoPassword.key"),
+        Logins(2),
+    ),
+    s(
+        "keepassxc/FileKeyXmlV2.kdbx",
+        None,
+        Some("keepassxc/FileKeyXmlV2.keyx"),
+        Logins(0),
+    ),
+    s(
+        "keepassxc/FileKeyXmlV2HashFail.kdbx",
+        None,
+        Some("keepassxc/FileKeyXmlV2HashFail.keyx"),
+        Fails("invalid key file"),
+    ),
+    s(
+        "keepassxc/FileKeyXmlV2BrokenHex.kdbx",
+        None,
+        Some("keepassxc/FileKeyXmlV2BrokenHex.keyx"),
+        Fails("invalid key file"),
+    ),
+    s(
+        "keepassxc/FileKeyXmlBrokenBase64.kdbx",
+        None,
+        Some("keepassxc/FileKeyXmlBrokenBase64.key"),
+        Fails("invalid key file"),
+    ),
+    s(
+        "keepassxc/FileKeyBinary.kdbx",
+        None,
+        Some("keepassxc/FileKeyBinary.key"),
+        Fails(KDBX2),
+    ),
+    s(
+        "keepassxc/FileKeyHex.kdbx",
+        None,
+        Some("keepassxc/FileKeyHex.key"),
+        Fails(KDBX2),
+    ),
+    s(
+        "keepassxc/FileKeyHashed.kdbx",
+        None,
+        Some("keepassxc/FileKeyHashed.key"),
+        Fails(KDBX2),
+    ),
+    s(
+        "keepassxc/FileKeyXml.kdbx",
+        None,
+        Some("keepassxc/FileKeyXml.key"),
+        Fails(KDBX2),
+    ),
+    s(
+        "keepassxc/RecycleBinDisabled.kdbx",
+        Some("123"),
+        None,
+        Logins(5),
+    ),
+    s(
+        "keepassxc/RecycleBinEmpty.kdbx",
+        Some("123"),
+        None,
+        Logins(5),
+    ),
+    s(
+        "keepassxc/RecycleBinNotYetCreated.kdbx",
+        Some("123"),
+        None,
+        Logins(5),
+    ),
+    s(
+        "keepassxc/RecycleBinWithData.kdbx",
+        Some("123"),
+        None,
+        Logins(5),
+    ),
+    // Needs a YubiKey as well: cannot be told from a wrong password, the message says what to do.
+    s(
+        "keepassxc/YubiKeyProtectedPasswords.kdbx",
+        Some("a"),
+        None,
+        Fails("YubiKey"),
+    ),
+    s("keepassxc/basic.kdb", Some("masterpw"), None, Logins(1)),
+    s("keepassxc/Twofish.kdb", Some("masterpw"), None, Logins(0)),
+    s(
+        "keepassxc/CompositeKey.kdb",
+        Some("mypassword"),
+        Some("keepassxc/FileKeyHex.key"),
+        Logins(0),
+    ),
+    s(
+        "keepassxc/FileKeyBinary.kdb",
+        None,
+        Some("keepassxc/FileKeyBinary.key"),
+        Logins(0),
+    ),
+    s(
+        "keepassxc/FileKeyHex.kdb",
+        None,
+        Some("keepassxc/FileKeyHex.key"),
+        Logins(0),
+    ),
+    s(
+        "keepassxc/FileKeyHashed.kdb",
+        None,
+        Some("keepassxc/FileKeyHashed.key"),
+        Logins(0),
+    ),
+    // KeePass 1 hashed the password as CP-1252 bytes: retried in that encoding.
+    s(
+        "keepassxc/CP-1252.kdb",
+        Some("\u{201e}password\u{201d}"),
+        None,
+        Logins(0),
+    ),
+    s(
+        "keepass-rs/test_db_with_password.kdbx",
+        Some("demopass"),
+        None,
+        Logins(5),
+    ),
+    s(
+        "keepass-rs/test_db_with_keyfile.kdbx",
+        None,
+        Some("keepass-rs/test_key.key"),
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_with_keyfile_xml.kdbx",
+        None,
+        Some("keepass-rs/test_key_xml.key"),
+        Logins(6),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx3_with_chacha20_protected_fields.kdbx",
+        Some("password"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_aes.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_argon2.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_argon2_chacha20.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_argon2_twofish.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_argon2id.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_argon2id_chacha20.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_argon2id_twofish.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_password_deleted_entry.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_keyfile.kdbx",
+        None,
+        Some("keepass-rs/test_key.key"),
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_keyfile_v2.kdbx",
+        Some("demopass"),
+        Some("keepass-rs/test_db_kdbx4_with_keyfile_v2.keyx"),
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_keyfile_v2_alt.kdbx",
+        Some("demopass"),
+        Some("keepass-rs/test_db_kdbx4_with_keyfile_v2_alt.keyx"),
+        Logins(2),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_totp_entry.kdbx",
+        Some("test"),
+        None,
+        Logins(0),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx4_with_totp_sha512_entry.kdbx",
+        Some("test"),
+        None,
+        Logins(0),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx41_with_password_aes.kdbx",
+        Some("demopass"),
+        None,
+        Logins(4),
+    ),
+    s(
+        "keepass-rs/test_db_kdbx41_features.kdbx",
+        Some("demopass"),
+        None,
+        Logins(2),
+    ),
+    s(
+        "keepass-rs/test_db_few_rounds.kdbx",
+        Some("demopass"),
+        None,
+        Logins(1),
+    ),
+    s(
+        "keepass-rs/test_db_kdb_with_password.kdb",
+        Some("foobar"),
+        None,
+        Logins(3),
+    ),
+    // HMAC-SHA1 challenge-response, not supported.
+    s(
+        "keepass-rs/test_db_with_challenge_response_key.kdbx",
+        Some("demopass"),
+        None,
+        Fails("YubiKey"),
+    ),
+    s(
+        "keepass-rs/broken_kdbx_version.kdbx",
+        Some("x"),
+        None,
+        Fails("newer than the versions supported"),
+    ),
+    s(
+        "keepass-rs/broken_random_data.kdbx",
+        Some("x"),
+        None,
+        Fails("not a KeePass database"),
+    ),
+    s(
+        "pass-import/db/keepass.kdbx",
+        Some("correct horse battery staple"),
+        None,
+        Logins(15),
+    ),
+    s(
+        "pass-import/export/keepass.kdbx",
+        Some("correct horse battery staple"),
+        None,
+        Logins(0),
+    ),
+];
+
+fn samples() -> Option<PathBuf> {
+    let dir = PathBuf::from(SAMPLES);
+    dir.join("INDEX.md").is_file().then_some(dir)
+}
+
+#[test]
+fn samples_open_or_fail_as_index_md_says() {
+    let Some(dir) = samples() else {
+        return;
+    };
+    for sample in SAMPLE_TABLE {
+        let path = dir.join(sample.file);
+        if !path.is_file() {
+            continue;
+        }
+        let key = sample.key_file.map(|k| dir.join(k));
+        let result = open(&path, sample.password, key.as_deref());
+        match (&sample.expect, result) {
+            (Logins(n), Ok(vault)) => {
+                assert_eq!(vault.entries.len(), *n, "{}: logins", sample.file);
+                for e in &vault.entries {
+                    assert!(!e.password.is_empty(), "{}", sample.file);
+                }
+            }
+            (Logins(_), Err(e)) => panic!("{}: expected to open, got: {e}", sample.file),
+            (Fails(text), Ok(v)) => panic!(
+                "{}: expected failure '{text}', opened with {} entries",
+                sample.file,
+                v.entries.len()
+            ),
+            (Fails(text), Err(e)) => {
+                let msg = e.to_string();
+                assert!(
+                    msg.contains(text),
+                    "{}: '{msg}' lacks '{text}'",
+                    sample.file
+                );
+                if let Some(pw) = sample.password.filter(|p| p.len() > 2) {
+                    assert!(!msg.contains(pw), "{}: password in message", sample.file);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn kdb_meta_streams_are_internal_and_times_unknown() {
+    let Some(dir) = samples() else {
+        return;
+    };
+    let vault = open(&dir.join("keepassxc/basic.kdb"), Some("masterpw"), None).expect("opens");
+    assert_eq!(vault.skipped.get(&SkipReason::Internal), Some(&2));
+    let e = &vault.entries[0];
+    assert_eq!(e.title, "Test entry");
+    assert_eq!(e.group, ["Internet"]);
+    assert_eq!(e.id.0, "#1", "KeePass 1 entries get positional ids");
+    assert_eq!(
+        (e.created, e.modified, e.password_changed),
+        (None, None, None)
+    );
+}
+
+/// A KDBX 3 whose header gained a comment field: decryption still works, only the header
+/// hash in the inner XML can tell.
+#[test]
+fn kdbx3_header_tampering_is_caught_by_the_header_hash() {
+    let Some(dir) = samples() else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("keepassxc/Compressed.kdbx")).expect("read");
+    assert!(open_bytes(&bytes, Some(""), None, false).is_ok());
+    let mut tampered = bytes[..12].to_vec();
+    tampered.extend_from_slice(&[1, 3, 0, b'h', b'i', b'!']);
+    tampered.extend_from_slice(&bytes[12..]);
+    let msg = error_text(open_bytes(&tampered, Some(""), None, false));
+    assert!(msg.starts_with("header hash mismatch"), "{msg}");
+}
+
+/// Prefixes of KDBX 3 and KDB samples: clean errors, never a panic.
+#[test]
+fn sample_truncations_fail_cleanly() {
+    let Some(dir) = samples() else {
+        return;
+    };
+    for (file, pw) in [
+        ("keepassxc/Compressed.kdbx", ""),
+        ("keepassxc/basic.kdb", "masterpw"),
+        ("keepass-rs/test_db_few_rounds.kdbx", "demopass"),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).expect("read");
+        for len in (1..bytes.len()).step_by(7) {
+            let msg = error_text(open_bytes(&bytes[..len], Some(pw), None, false));
+            assert!(!msg.contains("could not parse"), "{file} at {len}: {msg}");
+        }
+    }
+}
