@@ -47,9 +47,7 @@ fn parse(url: &str) -> Option<Parsed<'_>> {
         }
         _ => (None, s),
     };
-    let end = rest
-        .find(['/', '?', '#', '\\'])
-        .unwrap_or(rest.len());
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let authority = &rest[..end];
     let after = &rest[end..];
     let path_end = after.find(['?', '#']).unwrap_or(after.len());
