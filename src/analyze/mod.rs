@@ -92,6 +92,33 @@ pub enum Staleness {
     Unknown,
 }
 
+/// How a compromised account's password reaches another account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExposureKind {
+    /// Same current password.
+    SamePassword,
+    /// This account's current password is one the compromised account used before.
+    PastPassword,
+    /// A near variant of the compromised account's current password.
+    Variant,
+    /// A near variant of one of the compromised account's past passwords.
+    VariantOfPast,
+}
+
+/// One compromised account exposing this one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exposure {
+    /// The compromised entry.
+    pub by: usize,
+    /// How (the strongest link when several apply).
+    pub how: ExposureKind,
+}
+
+/// At most this many entries are listed in [`EntryFindings::variants`]; the whole cluster is
+/// [`Findings::variant_clusters`]`[variant_cluster]`.
+pub const VARIANT_LIST_CAP: usize = 100;
+
 /// Everything found about one entry.
 #[derive(Clone, Debug, Default)]
 pub struct EntryFindings {
@@ -101,18 +128,27 @@ pub struct EntryFindings {
     pub reuse_group: Option<usize>,
     /// Entries whose history holds this entry's current password.
     pub rotated_away: Vec<RotatedAway>,
-    /// Other entries whose current password is a near variant of this one's.
+    /// Other entries whose current password is a near variant of this one's (a different
+    /// password in the same cluster), ascending, at most [`VARIANT_LIST_CAP`].
     pub variants: Vec<usize>,
+    /// Index into [`Findings::variant_clusters`].
+    pub variant_cluster: Option<usize>,
     /// zxcvbn verdict; `Some` for every analysed entry.
     pub strength: Option<Strength>,
+    /// The strength is below `Settings::min_score`.
+    pub weak: bool,
     /// Whether the password is stale, and why.
     pub stale: Option<Staleness>,
-    /// `http://` URLs of the entry: the password travels in clear.
+    /// `http://` URLs of the entry: the password travels in clear. Sanitized
+    /// (`scheme://host[:port]/path`: no user info, query or fragment); loopback hosts excepted.
     pub insecure_urls: Vec<String>,
     /// The entry matched a `--compromised` query: known to be taken over.
     pub compromised: bool,
-    /// Compromised entries whose current or past password (or a near variant) this entry shares.
+    /// Compromised entries whose current or past password (or a near variant) this entry
+    /// shares, ascending. [`EntryFindings::exposures`] says how.
     pub exposed_by: Vec<usize>,
+    /// One record per entry of `exposed_by`, same order.
+    pub exposures: Vec<Exposure>,
 }
 
 /// The analyzers' output, indexed like the entry slice.
@@ -122,23 +158,138 @@ pub struct Findings {
     pub entries: Vec<EntryFindings>,
     /// Exact-reuse groups.
     pub reuse_groups: Vec<ReuseGroup>,
-    /// Near-variant clusters (indices, ascending; exact duplicates of one another count once).
+    /// Near-variant clusters: entry indices, ascending, ordered by first member. Each holds at
+    /// least two distinct passwords; entries sharing one exact password are all listed (that
+    /// exact sharing is also in `reuse_groups`).
     pub variant_clusters: Vec<Vec<usize>>,
     /// `--compromised` queries that matched no entry (the binary warns about them).
     pub unmatched_compromised: Vec<String>,
 }
 
 /// Runs every analyzer. `breach` is `None` when breach checks are off.
+///
+/// Every entry given is analysed and counts for the others (reuse, variants, blast radius),
+/// excluded ones included; the ranking hides excluded entries' own rows. Readers drop
+/// recycled entries and `{REF:...}` references before this point.
 pub fn run(
     entries: &[Entry],
     breach: Option<&dyn BreachSource>,
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Findings {
-    let _ = (entries, breach, settings, progress);
-    let _: Option<Verdict> = None;
+    let index = reuse::PasswordIndex::new(entries);
+    let reuse_groups = reuse::reuse_groups(&index);
+    let rotated = reuse::rotated_away(entries, &index);
+
+    // Variant nodes: one per distinct password, with the site words of all its holders.
+    let entry_tokens: Vec<Vec<String>> = entries.iter().map(variants::site_tokens).collect();
+    let nodes: Vec<variants::Node<'_>> = index
+        .members
+        .iter()
+        .map(|members| {
+            let mut tokens: Vec<String> = Vec::new();
+            for &m in members {
+                for t in entry_tokens.get(m).into_iter().flatten() {
+                    if !tokens.contains(t) {
+                        tokens.push(t.clone());
+                    }
+                }
+            }
+            let password = members
+                .first()
+                .and_then(|&m| entries.get(m))
+                .map_or("", |e| e.password.expose());
+            variants::Node {
+                password,
+                site_tokens: tokens,
+            }
+        })
+        .collect();
+
+    let (strengths, labels) = rayon::join(
+        || strength::analyze(entries),
+        || variants::cluster_labels(&nodes),
+    );
+
+    let mut out: Vec<EntryFindings> = vec![EntryFindings::default(); entries.len()];
+
+    for (g, group) in reuse_groups.iter().enumerate() {
+        for &m in &group.members {
+            if let Some(f) = out.get_mut(m) {
+                f.reuse_group = Some(g);
+            }
+        }
+    }
+    for (f, r) in out.iter_mut().zip(rotated) {
+        f.rotated_away = r;
+    }
+
+    // Variant clusters, in entry terms.
+    let unique_clusters = variants::group_labels(&labels);
+    let mut variant_clusters: Vec<Vec<usize>> = unique_clusters
+        .iter()
+        .map(|uniq| {
+            let mut members: Vec<usize> = uniq
+                .iter()
+                .flat_map(|&u| index.members.get(u).into_iter().flatten().copied())
+                .collect();
+            members.sort_unstable();
+            members
+        })
+        .collect();
+    variant_clusters.sort_by_key(|c| c.first().copied());
+    for (c, cluster) in variant_clusters.iter().enumerate() {
+        for &m in cluster {
+            let my_pw = index.entry_pw.get(m).copied().flatten();
+            let others: Vec<usize> = cluster
+                .iter()
+                .copied()
+                .filter(|&o| index.entry_pw.get(o).copied().flatten() != my_pw)
+                .take(VARIANT_LIST_CAP)
+                .collect();
+            if let Some(f) = out.get_mut(m) {
+                f.variant_cluster = Some(c);
+                f.variants = others;
+            }
+        }
+    }
+
+    for ((f, s), e) in out.iter_mut().zip(strengths).zip(entries) {
+        f.weak = s.as_ref().is_some_and(|s| s.score < settings.min_score);
+        f.strength = s;
+        f.stale = age::staleness(e, settings);
+        f.insecure_urls = urls::insecure_urls(e);
+    }
+
+    // Blast radius.
+    let (compromised, unmatched_compromised) = blast::match_queries(entries, &settings.compromised);
+    let label_of = |u: usize| labels.get(u).copied();
+    let exposures = blast::exposures(
+        entries,
+        &index,
+        &label_of,
+        &nodes,
+        &entry_tokens,
+        &compromised,
+    );
+    for ((f, c), x) in out.iter_mut().zip(&compromised).zip(exposures) {
+        f.compromised = *c;
+        f.exposed_by = x.iter().map(|x| x.by).collect();
+        f.exposures = x;
+    }
+
+    // Breach verdicts: one lookup per distinct password.
+    if let Some(source) = breach {
+        let verdicts = breach::check(entries, &index, source, progress);
+        for (f, v) in out.iter_mut().zip(verdicts) {
+            f.breach = v;
+        }
+    }
+
     Findings {
-        entries: vec![EntryFindings::default(); entries.len()],
-        ..Findings::default()
+        entries: out,
+        reuse_groups,
+        variant_clusters,
+        unmatched_compromised,
     }
 }

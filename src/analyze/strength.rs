@@ -1,1 +1,364 @@
-//! Weak passwords (zxcvbn with the account's own words).
+//! Weak passwords: zxcvbn 3.1 with the account's own words as user inputs.
+//!
+//! - User inputs: title words and the whole title, the username and its e-mail local part,
+//!   the site labels of every URL host (without `www` and the public suffix). Inputs shorter
+//!   than three characters are dropped (a one-letter title would match everywhere).
+//! - Only the first [`MAX_SCORED_CHARS`] characters are scored (cut on a char boundary), so a
+//!   long secret costs no more than a 100-character one.
+//! - Scoring runs with rayon over unique (password, relevant inputs) pairs: an input can only
+//!   change zxcvbn's result when it can match inside the password (directly, reversed or
+//!   through zxcvbn's leet table), so irrelevant inputs are dropped from the cache key and a
+//!   password shared by many accounts is scored once.
+//! - Kinds: PIN-like entries ([`WeakKind::Pin`]): the title or group says PIN (`pin`,
+//!   `pin code`, `pincode`, `passcode`, `geheimzahl`), or the password is all digits, at most
+//!   8 long, and the entry does not look like a web login (no http(s) URL with a username).
+//!   Licence-key-like entries ([`WeakKind::LicenseKey`]): the title or group says
+//!   licence/license/serial/product key/lizenz, or the value looks like `XXXXX-XXXXX-XXXXX`
+//!   (three or more dash-separated blocks of 4-6 upper-case letters/digits).
+
+use super::Strength;
+use super::WeakKind;
+use crate::model::Entry;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Characters scored at most.
+pub const MAX_SCORED_CHARS: usize = 100;
+
+/// The account's own words, lower-cased and deduplicated, as zxcvbn user inputs.
+pub fn user_inputs(entry: &Entry) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        let s = s.trim().to_lowercase();
+        if s.chars().count() >= 3 && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    push(&entry.title);
+    for w in entry.title.split(|c: char| !c.is_alphanumeric()) {
+        push(w);
+    }
+    push(&entry.username);
+    if let Some((local, _)) = entry.username.split_once('@') {
+        push(local);
+        for w in local.split(|c: char| !c.is_alphanumeric()) {
+            push(w);
+        }
+    }
+    for url in &entry.urls {
+        if let Some(host) = super::urls::host_of(url) {
+            for label in super::urls::site_labels(&host) {
+                push(label);
+            }
+        }
+    }
+    out
+}
+
+/// The leet classes of zxcvbn's table merged into one canonical char, so "could this input
+/// match in this password" is a plain substring test on canonical forms (conservative: it may
+/// keep an input that cannot match, never drops one that can).
+fn canon(c: char) -> char {
+    match c {
+        'a' | '4' | '@' => 'a',
+        'b' | '8' => 'b',
+        'c' | '(' | '{' | '[' | '<' => 'c',
+        'e' | '3' => 'e',
+        'g' | '6' | '9' => 'g',
+        'i' | 'l' | '1' | '!' | '|' | 't' | '7' | '+' => 'i',
+        'o' | '0' => 'o',
+        's' | '$' | '5' => 's',
+        'x' | '%' => 'x',
+        'z' | '2' => 'z',
+        other => other,
+    }
+}
+
+fn canon_string(s: &str) -> zeroize::Zeroizing<String> {
+    zeroize::Zeroizing::new(s.chars().flat_map(char::to_lowercase).map(canon).collect())
+}
+
+/// The inputs that can affect zxcvbn's result for this password, sorted.
+fn relevant_inputs(password: &str, inputs: &[String]) -> Vec<String> {
+    let fwd = canon_string(password);
+    let rev: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(fwd.chars().rev().collect());
+    let mut out: Vec<String> = inputs
+        .iter()
+        .filter(|i| {
+            let ci = canon_string(i);
+            fwd.contains(ci.as_str()) || rev.contains(ci.as_str())
+        })
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The first [`MAX_SCORED_CHARS`] characters of a password.
+pub fn truncated(password: &str) -> &str {
+    match password.char_indices().nth(MAX_SCORED_CHARS) {
+        Some((i, _)) => &password[..i],
+        None => password,
+    }
+}
+
+/// Scores one password: (score 0-4, log10 guesses, zxcvbn's warning).
+pub fn score(password: &str, inputs: &[&str]) -> (u8, f64, Option<String>) {
+    let e = zxcvbn::zxcvbn(truncated(password), inputs);
+    let warning = e
+        .feedback()
+        .and_then(|f| f.warning())
+        .map(|w| w.to_string());
+    let log10 = e.guesses_log10();
+    let log10 = if log10.is_finite() { log10 } else { 0.0 };
+    (u8::from(e.score()), log10, warning)
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether the title or group path says so (whole words, or two consecutive words).
+fn labelled(entry: &Entry, singles: &[&str], pairs: &[(&str, &str)]) -> bool {
+    let mut texts: Vec<&str> = vec![entry.title.as_str()];
+    texts.extend(entry.group.iter().map(String::as_str));
+    texts.iter().any(|t| {
+        let w = words(t);
+        w.iter().any(|x| singles.contains(&x.as_str()))
+            || w.windows(2).any(|p| {
+                pairs.iter().any(|(a, b)| {
+                    p.first().is_some_and(|x| x == a) && p.get(1).is_some_and(|y| y == b)
+                })
+            })
+    })
+}
+
+fn looks_like_license_key(pw: &str) -> bool {
+    let blocks: Vec<&str> = pw.split('-').collect();
+    blocks.len() >= 3
+        && blocks.iter().all(|b| {
+            (4..=6).contains(&b.len())
+                && b.bytes()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+}
+
+fn looks_like_web_login(entry: &Entry) -> bool {
+    !entry.username.trim().is_empty()
+        && entry.urls.iter().any(|u| {
+            let u = u.trim_start().to_ascii_lowercase();
+            u.starts_with("http://") || u.starts_with("https://")
+        })
+}
+
+/// What kind of secret an entry holds.
+pub fn kind(entry: &Entry) -> WeakKind {
+    if labelled(
+        entry,
+        &[
+            "licence",
+            "license",
+            "licences",
+            "licenses",
+            "serial",
+            "lizenz",
+            "productkey",
+            "licensekey",
+            "licencekey",
+        ],
+        &[
+            ("product", "key"),
+            ("license", "key"),
+            ("licence", "key"),
+            ("serial", "number"),
+        ],
+    ) || looks_like_license_key(entry.password.expose())
+    {
+        return WeakKind::LicenseKey;
+    }
+    if labelled(
+        entry,
+        &["pin", "pins", "pincode", "passcode", "geheimzahl"],
+        &[("pin", "code")],
+    ) {
+        return WeakKind::Pin;
+    }
+    let pw = entry.password.expose();
+    if !pw.is_empty()
+        && pw.len() <= 8
+        && pw.bytes().all(|b| b.is_ascii_digit())
+        && !looks_like_web_login(entry)
+    {
+        return WeakKind::Pin;
+    }
+    WeakKind::Password
+}
+
+/// Scores every entry with a password; `None` for entries without one.
+pub fn analyze(entries: &[Entry]) -> Vec<Option<Strength>> {
+    // Unique (password, relevant inputs) pairs; the key borrows the password.
+    let mut slots: HashMap<(&str, Vec<String>), usize> = HashMap::new();
+    let mut jobs: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut entry_slot: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let pw = e.password.expose();
+        if pw.is_empty() {
+            entry_slot.push(None);
+            continue;
+        }
+        let scored = truncated(pw);
+        let rel = relevant_inputs(scored, &user_inputs(e));
+        let next = jobs.len();
+        let slot = *slots.entry((scored, rel.clone())).or_insert(next);
+        if slot == next {
+            jobs.push((scored, rel));
+        }
+        entry_slot.push(Some(slot));
+    }
+    drop(slots);
+    let results: Vec<(u8, f64, Option<String>)> = jobs
+        .par_iter()
+        .with_min_len(8)
+        .map(|(pw, inputs)| {
+            let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            score(pw, &refs)
+        })
+        .collect();
+    entries
+        .iter()
+        .zip(entry_slot)
+        .map(|(e, slot)| {
+            let (score, guesses_log10, warning) = results.get(slot?)?.clone();
+            Some(Strength {
+                score,
+                guesses_log10,
+                warning,
+                kind: kind(e),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(title: &str, user: &str, url: &str, pw: &str) -> Entry {
+        Entry {
+            title: title.into(),
+            username: user.into(),
+            urls: if url.is_empty() {
+                vec![]
+            } else {
+                vec![url.into()]
+            },
+            password: pw.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn inputs_from_account() {
+        let e = entry(
+            "My Bank",
+            "john.doe@example.com",
+            "https://www.online.mybank.co.uk/login",
+            "x",
+        );
+        assert_eq!(
+            user_inputs(&e),
+            vec![
+                "my bank",
+                "bank",
+                "john.doe@example.com",
+                "john.doe",
+                "john",
+                "doe",
+                "online",
+                "mybank"
+            ]
+        );
+    }
+
+    #[test]
+    fn own_words_make_it_weaker() {
+        let e = entry("Site", "jdoe", "", "jdoe1985");
+        let with = analyze(std::slice::from_ref(&e))[0].clone().unwrap();
+        let (bare, _, _) = score("jdoe1985", &[]);
+        assert!(with.score <= bare);
+        assert!(with.score <= 1, "score {}", with.score);
+    }
+
+    #[test]
+    fn scores_and_warnings() {
+        let entries = vec![
+            entry("A", "u", "", "password"),
+            entry("B", "u", "", "correct horse battery staple yes"),
+            entry("C", "u", "", "password"),
+        ];
+        let s = analyze(&entries);
+        let a = s[0].clone().unwrap();
+        assert_eq!(a.score, 0);
+        assert_eq!(a.kind, WeakKind::Password);
+        assert!(a.warning.is_some());
+        assert!(a.guesses_log10 < 3.0);
+        assert_eq!(s[2], s[0]);
+        assert_eq!(s[1].clone().unwrap().score, 4);
+    }
+
+    #[test]
+    fn relevant_inputs_filter() {
+        let inputs = vec!["amazon".to_owned(), "jdoe".to_owned(), "x@y.com".to_owned()];
+        assert_eq!(relevant_inputs("Am4z0n2020", &inputs), vec!["amazon"]);
+        assert_eq!(relevant_inputs("eodj!!", &inputs), vec!["jdoe"]);
+        assert!(relevant_inputs("Zq8vN2kLm4", &inputs).is_empty());
+    }
+
+    #[test]
+    fn long_passwords_are_truncated() {
+        let long = "é".repeat(150);
+        assert_eq!(truncated(&long).chars().count(), 100);
+        assert_eq!(truncated("short"), "short");
+        let e = entry("T", "u", "", &long);
+        assert!(analyze(&[e])[0].is_some());
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind(&entry("Bank card", "", "", "1234")), WeakKind::Pin);
+        assert_eq!(kind(&entry("Card PIN", "", "", "abcd")), WeakKind::Pin);
+        assert_eq!(
+            kind(&entry("Karte Geheimzahl", "", "", "9876")),
+            WeakKind::Pin
+        );
+        assert_eq!(kind(&entry("Phone pin code", "", "", "a")), WeakKind::Pin);
+        assert_eq!(
+            kind(&entry("Pinterest", "bob", "", "hunter2")),
+            WeakKind::Password
+        );
+        // Digits on a web login are a (bad) password, not a PIN.
+        assert_eq!(
+            kind(&entry("Shop", "bob", "https://shop.example", "12345678")),
+            WeakKind::Password
+        );
+        assert_eq!(
+            kind(&entry("Office", "", "", "ABCDE-12345-FGHIJ")),
+            WeakKind::LicenseKey
+        );
+        assert_eq!(
+            kind(&entry("Windows product key", "", "", "x")),
+            WeakKind::LicenseKey
+        );
+        let mut g = entry("Photoshop", "", "", "whatever");
+        g.group = vec!["Root".into(), "Licenses".into()];
+        assert_eq!(kind(&g), WeakKind::LicenseKey);
+        assert_eq!(
+            kind(&entry("Mail", "bob", "", "Abcdef-12")),
+            WeakKind::Password
+        );
+    }
+}
