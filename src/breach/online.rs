@@ -48,7 +48,8 @@ pub struct OnlineConfig {
     pub max_retries: u32,
     /// First backoff delay; doubles on each retry, with jitter.
     pub backoff_base: Duration,
-    /// Largest backoff delay (and largest `Retry-After` honoured).
+    /// Largest backoff delay. A `Retry-After` is honoured as sent, unless it would pass the
+    /// total time limit (then the prefix is unchecked at once).
     pub backoff_max: Duration,
 }
 
@@ -211,7 +212,7 @@ impl OnlineFetcher {
                 break;
             }
             let delay = match retry_after {
-                Some(asked) => asked.min(self.config.backoff_max),
+                Some(asked) => asked.max(self.backoff(0)),
                 None => self.backoff(attempt),
             };
             if Instant::now() + delay >= deadline {
