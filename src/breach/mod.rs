@@ -2,7 +2,8 @@
 //!
 //! One question, "how often has this SHA-1 been seen?", behind one trait with three
 //! implementations: the k-anonymity range API ([`online`]), a cache wrapper ([`cache`]) and
-//! the downloaded corpus ([`offline`]). Tests swap them freely.
+//! the downloaded corpus ([`offline`]). Tests swap them freely. [`range`] holds the range-body
+//! parser and the [`range::RangeFetcher`] plumbing shared by the online client and the cache.
 
 use crate::secret::Secret;
 use sha1::{Digest, Sha1};
@@ -11,6 +12,7 @@ use std::fmt;
 pub mod cache;
 pub mod offline;
 pub mod online;
+pub mod range;
 
 /// SHA-1 of a password. `Debug` is redacted: a full hash must never be printed or stored.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
