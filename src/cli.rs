@@ -198,7 +198,7 @@ pub struct BreachOptions {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Breach check")]
     pub concurrency: Option<u16>,
 
-    /// Range-cache directory [default: ~/.cache/credaudit/pwned-ranges]
+    /// Range-cache directory [default: ~/.cache/credaudit/hibp-range]
     #[arg(long, value_name = "DIR", help_heading = "Breach check")]
     pub cache_dir: Option<PathBuf>,
 

@@ -92,10 +92,6 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "credaudit").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// The default range-cache directory.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "credaudit").map(|d| d.cache_dir().join("pwned-ranges"))
-}
 
 impl Config {
     /// Reads a config file. With `required == false` a missing file is an empty config.

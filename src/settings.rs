@@ -136,7 +136,7 @@ pub fn resolve_breach(
             opts.cache_dir
                 .clone()
                 .or_else(|| config.cache_dir.clone())
-                .or_else(config::default_cache_dir)
+                .or_else(credaudit::breach::cache::default_cache_dir)
         },
         cache_ttl,
         progress: !quiet && std::io::stderr().is_terminal(),

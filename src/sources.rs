@@ -1,20 +1,41 @@
-//! Builds the breach source the settings ask for: offline corpus, online API behind the
-//! range cache, cache only, or none.
+//! Builds the breach source the settings ask for: the offline corpus, the range API behind the
+//! cache, the cache alone, or none.
 
 use crate::settings::BreachSettings;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use credaudit::breach::BreachSource;
+use credaudit::breach::cache::{CacheConfig, CachedSource, NoFetcher};
+use credaudit::breach::offline::OfflineCorpus;
+use credaudit::breach::online::{OnlineConfig, OnlineFetcher, OnlineSource};
 use credaudit::config::BreachMode;
 
-/// The breach source and the name the report shows for it.
+/// The breach source and the name the report shows for it (`None` with `--breach off`).
 pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>, &'static str)> {
-    if settings.hibp_file.is_some() {
-        anyhow::bail!("--hibp-file is not wired yet");
+    if settings.mode == BreachMode::Off {
+        return Ok((None, "off"));
     }
-    match settings.mode {
-        BreachMode::Off => Ok((None, "off")),
-        BreachMode::Online | BreachMode::Offline => {
-            anyhow::bail!("online breach checks are not wired yet; use --breach off")
+    if let Some(path) = &settings.hibp_file {
+        let corpus = OfflineCorpus::open(path)?;
+        return Ok((Some(Box::new(corpus)), "offline"));
+    }
+    let ttl = settings.cache_ttl.to_std().unwrap_or_default();
+    if settings.mode == BreachMode::Offline {
+        let dir = settings.cache_dir.clone().context("--offline needs a cache directory (--cache-dir)")?;
+        let config = CacheConfig { dir, ttl, offline_only: true };
+        return Ok((Some(Box::new(CachedSource::<NoFetcher>::cached(config, None)?)), "cache"));
+    }
+    let online = OnlineConfig {
+        base_url: settings.hibp_url.clone(),
+        concurrency: settings.concurrency,
+        ..OnlineConfig::default()
+    };
+    let fetcher = OnlineFetcher::new(online)?;
+    let source: Box<dyn BreachSource> = match &settings.cache_dir {
+        Some(dir) => {
+            let config = CacheConfig { dir: dir.clone(), ttl, offline_only: false };
+            Box::new(CachedSource::cached(config, Some(fetcher))?)
         }
-    }
+        None => Box::new(OnlineSource::new(fetcher)),
+    };
+    Ok((Some(source), "online"))
 }

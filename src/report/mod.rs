@@ -336,7 +336,7 @@ impl FailLevel {
             ReasonCode::Breached | ReasonCode::ReusedBreached => FailLevel::Breached,
             ReasonCode::Reused | ReasonCode::RotatedAwayReuse => FailLevel::Reused,
             ReasonCode::Variant => FailLevel::Variant,
-            ReasonCode::Weak | ReasonCode::WeakPin => FailLevel::Weak,
+            ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey => FailLevel::Weak,
             ReasonCode::Stale | ReasonCode::StaleUnknown | ReasonCode::InsecureUrl => {
                 FailLevel::Any
             }
@@ -405,6 +405,7 @@ pub fn short_label(code: ReasonCode) -> &'static str {
         ReasonCode::Variant => "variant",
         ReasonCode::Weak => "weak",
         ReasonCode::WeakPin => "weak PIN",
+        ReasonCode::WeakLicenseKey => "weak key",
         ReasonCode::Stale => "stale",
         ReasonCode::StaleUnknown => "age unknown",
         ReasonCode::InsecureUrl => "http",

@@ -93,7 +93,7 @@ fn severity_color(account: &Account) -> Option<&'static str> {
         ReasonCode::Compromised | ReasonCode::ExposedByCompromise => BOLD_RED,
         ReasonCode::Breached | ReasonCode::ReusedBreached => RED,
         ReasonCode::Reused | ReasonCode::RotatedAwayReuse | ReasonCode::Variant => YELLOW,
-        ReasonCode::Weak | ReasonCode::WeakPin => CYAN,
+        ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey => CYAN,
         _ => return None,
     })
 }
