@@ -92,7 +92,6 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "credaudit").map(|d| d.config_dir().join("config.toml"))
 }
 
-
 impl Config {
     /// Reads a config file. With `required == false` a missing file is an empty config.
     pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {

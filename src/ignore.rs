@@ -40,8 +40,28 @@ pub struct IgnoreRule {
     pub kinds: Vec<ReasonCode>,
     /// Why the finding is accepted (required: an ignore without a reason is forgotten).
     pub reason: String,
-    /// Date from which the rule stops applying.
+    /// Date from which the rule stops applying (a TOML date, or a `YYYY-MM-DD` string).
+    #[serde(default, deserialize_with = "toml_date")]
     pub expires: Option<NaiveDate>,
+}
+
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Date(toml::value::Datetime),
+        Text(String),
+    }
+    let parsed = match Raw::deserialize(d)? {
+        Raw::Date(dt) => dt.date.and_then(|x| {
+            NaiveDate::from_ymd_opt(i32::from(x.year), u32::from(x.month), u32::from(x.day))
+        }),
+        Raw::Text(text) => NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok(),
+    };
+    parsed
+        .map(Some)
+        .ok_or_else(|| D::Error::custom("expires must be a date like 2027-06-30"))
 }
 
 /// An ignore file that could not be used.
@@ -196,5 +216,10 @@ mod tests {
         );
         let f = IgnoreFile::parse("[[ignore]]\ntitle = \"pin\"\nkinds = [\"weak-pin\"]\nreason = \"bank\"\nexpires = 2027-01-01").unwrap();
         assert_eq!(f.rules[0].kinds, vec![ReasonCode::WeakPin]);
+        assert_eq!(f.rules[0].expires, NaiveDate::from_ymd_opt(2027, 1, 1));
+        let quoted =
+            IgnoreFile::parse("[[ignore]]\nid = \"x\"\nreason = \"r\"\nexpires = \"2027-02-03\"")
+                .unwrap();
+        assert_eq!(quoted.rules[0].expires, NaiveDate::from_ymd_opt(2027, 2, 3));
     }
 }

@@ -20,9 +20,19 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
     }
     let ttl = settings.cache_ttl.to_std().unwrap_or_default();
     if settings.mode == BreachMode::Offline {
-        let dir = settings.cache_dir.clone().context("--offline needs a cache directory (--cache-dir)")?;
-        let config = CacheConfig { dir, ttl, offline_only: true };
-        return Ok((Some(Box::new(CachedSource::<NoFetcher>::cached(config, None)?)), "cache"));
+        let dir = settings
+            .cache_dir
+            .clone()
+            .context("--offline needs a cache directory (--cache-dir)")?;
+        let config = CacheConfig {
+            dir,
+            ttl,
+            offline_only: true,
+        };
+        return Ok((
+            Some(Box::new(CachedSource::<NoFetcher>::cached(config, None)?)),
+            "cache",
+        ));
     }
     let online = OnlineConfig {
         base_url: settings.hibp_url.clone(),
@@ -32,7 +42,11 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
     let fetcher = OnlineFetcher::new(online)?;
     let source: Box<dyn BreachSource> = match &settings.cache_dir {
         Some(dir) => {
-            let config = CacheConfig { dir: dir.clone(), ttl, offline_only: false };
+            let config = CacheConfig {
+                dir: dir.clone(),
+                ttl,
+                offline_only: false,
+            };
             Box::new(CachedSource::cached(config, Some(fetcher))?)
         }
         None => Box::new(OnlineSource::new(fetcher)),

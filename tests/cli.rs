@@ -42,7 +42,13 @@ fn help_teaches_exit_codes_and_examples() {
 #[test]
 fn formats_lists_every_format() {
     let h = home();
-    let out = credaudit(h.path()).arg("formats").assert().success().get_output().stdout.clone();
+    let out = credaudit(h.path())
+        .arg("formats")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     for format in credaudit::model::Format::ALL {
         assert!(text.contains(format.name()), "{} missing", format.name());
@@ -57,7 +63,13 @@ fn bad_input_is_one_line_and_exit_2() {
     let empty = h.path().join("empty.csv");
     std::fs::write(&empty, b"").unwrap();
     let garbage = h.path().join("garbage.bin");
-    std::fs::write(&garbage, (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>()).unwrap();
+    std::fs::write(
+        &garbage,
+        (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     let no_pw_column = h.path().join("chrome.csv");
     std::fs::write(&no_pw_column, "name,url,username,note\nx,https://x,y,z\n").unwrap();
     let cases: Vec<(PathBuf, &str)> = vec![
@@ -68,7 +80,11 @@ fn bad_input_is_one_line_and_exit_2() {
         (PathBuf::from("Cargo.toml"), "unknown format"),
     ];
     for (path, needle) in cases {
-        let assert = credaudit(h.path()).args(["audit", "--breach", "off"]).arg(&path).assert().code(2);
+        let assert = credaudit(h.path())
+            .args(["audit", "--breach", "off"])
+            .arg(&path)
+            .assert()
+            .code(2);
         let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
         assert_eq!(stderr.lines().count(), 1, "{}: {stderr}", path.display());
         assert!(stderr.contains(needle), "{}: {stderr}", path.display());
@@ -81,7 +97,14 @@ fn bad_input_is_one_line_and_exit_2() {
 fn missing_password_env_is_an_error() {
     let h = home();
     credaudit(h.path())
-        .args(["audit", DEMO, "--breach", "off", "--password-env", "CREDAUDIT_TEST_UNSET_VAR"])
+        .args([
+            "audit",
+            DEMO,
+            "--breach",
+            "off",
+            "--password-env",
+            "CREDAUDIT_TEST_UNSET_VAR",
+        ])
         .env_remove("CREDAUDIT_TEST_UNSET_VAR")
         .assert()
         .code(2)
@@ -104,7 +127,16 @@ fn stdin_operand_reads_the_export() {
 fn demo_ranks_the_compromise_first() {
     let h = home();
     let out = credaudit(h.path())
-        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--compromised", "mercari", "-o", "json"])
+        .args([
+            "audit",
+            DEMO,
+            "--hibp-file",
+            DEMO_CORPUS,
+            "--compromised",
+            "mercari",
+            "-o",
+            "json",
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -113,14 +145,20 @@ fn demo_ranks_the_compromise_first() {
     let report = json_of(&out);
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["breach_source"], "offline");
-    let titles: Vec<&str> = report["accounts"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles.first(), Some(&"Mercari"), "{titles:?}");
     let pos = |t: &str| titles.iter().position(|x| *x == t).unwrap_or(usize::MAX);
     // Linked to the compromise before breached, breached before reused, reused before weak.
     assert!(pos("Rakuten") < pos("Amazon"), "{titles:?}");
     assert!(pos("Gmail") < pos("Amazon"), "{titles:?}");
     assert!(pos("Amazon") < pos("Work Slack"), "{titles:?}");
-    assert!(pos("Work Slack") < pos("Card PIN"), "{titles:?}");
+    // The PIN is in the corpus: breached outranks a mere variant.
+    assert!(pos("Card PIN") < pos("Work Slack"), "{titles:?}");
     assert!(!titles.contains(&"Netflix"), "{titles:?}");
     assert_eq!(report["summary"]["unchecked"], 0);
     assert_eq!(report["sources"][0]["skipped"]["recycled"], 1);
@@ -142,7 +180,14 @@ fn every_format_renders_without_escapes_when_not_a_tty() {
         assert!(text.contains("Amazon"), "{format}");
     }
     let out = credaudit(h.path())
-        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--color", "always"])
+        .args([
+            "audit",
+            DEMO,
+            "--hibp-file",
+            DEMO_CORPUS,
+            "--color",
+            "always",
+        ])
         .assert()
         .get_output()
         .stdout
@@ -155,18 +200,42 @@ fn exit_code_matrix() {
     let h = home();
     // A vault with one strong unique password: clean.
     let clean = h.path().join("clean.csv");
-    std::fs::write(&clean, "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n").unwrap();
-    credaudit(h.path()).args(["audit", "--hibp-file", DEMO_CORPUS]).arg(&clean).assert().code(0);
+    std::fs::write(
+        &clean,
+        "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n",
+    )
+    .unwrap();
+    credaudit(h.path())
+        .args(["audit", "--hibp-file", DEMO_CORPUS])
+        .arg(&clean)
+        .assert()
+        .code(0);
     // Findings.
-    credaudit(h.path()).args(["audit", DEMO, "--hibp-file", DEMO_CORPUS]).assert().code(1);
+    credaudit(h.path())
+        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS])
+        .assert()
+        .code(1);
     // Findings below --fail-on: clean exit.
-    credaudit(h.path()).args(["audit", DEMO, "--breach", "off", "--fail-on", "compromised"]).assert().code(0);
+    credaudit(h.path())
+        .args(["audit", DEMO, "--breach", "off", "--fail-on", "compromised"])
+        .assert()
+        .code(0);
     // Incomplete: offline against an empty cache leaves everything unchecked.
-    credaudit(h.path()).args(["audit", "--offline"]).arg(&clean).assert().code(4);
+    credaudit(h.path())
+        .args(["audit", "--offline"])
+        .arg(&clean)
+        .assert()
+        .code(4);
     // Findings and incomplete.
-    credaudit(h.path()).args(["audit", DEMO, "--offline"]).assert().code(5);
+    credaudit(h.path())
+        .args(["audit", DEMO, "--offline"])
+        .assert()
+        .code(5);
     // Error.
-    credaudit(h.path()).args(["audit", "nope.csv"]).assert().code(2);
+    credaudit(h.path())
+        .args(["audit", "nope.csv"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -174,7 +243,8 @@ fn baseline_reports_only_new_findings() {
     let h = home();
     let baseline = h.path().join("baseline.json");
     let base = |cmd: &mut Command| {
-        cmd.args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--baseline"]).arg(&baseline);
+        cmd.args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--baseline"])
+            .arg(&baseline);
     };
     let mut first = credaudit(h.path());
     base(&mut first);
@@ -182,11 +252,18 @@ fn baseline_reports_only_new_findings() {
     assert!(baseline.exists());
     let mut second = credaudit(h.path());
     base(&mut second);
-    second.arg("--quiet").assert().code(0).stdout(predicate::str::is_empty());
+    second
+        .arg("--quiet")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&baseline).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&baseline).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }
 
@@ -200,12 +277,25 @@ fn ignore_file_hides_and_warns() {
     )
     .unwrap();
     let assert = credaudit(h.path())
-        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "-o", "json", "--ignore-file"])
+        .args([
+            "audit",
+            DEMO,
+            "--hibp-file",
+            DEMO_CORPUS,
+            "-o",
+            "json",
+            "--ignore-file",
+        ])
         .arg(&ignore)
         .assert()
         .code(1);
     let report = json_of(&assert.get_output().stdout);
-    let titles: Vec<&str> = report["accounts"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
     assert!(!titles.contains(&"Card PIN"));
     assert!(titles.contains(&"Amazon"));
     let warnings = report["warnings"].to_string();
@@ -232,7 +322,11 @@ fn config_file_sets_defaults_and_flags_override() {
         .success()
         .stdout(predicate::str::contains("min_score = 4"));
     std::fs::write(&config, "bogus = 1\n").unwrap();
-    credaudit(h.path()).args(["config", "--config"]).arg(&config).assert().code(2);
+    credaudit(h.path())
+        .args(["config", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -256,6 +350,14 @@ fn check_rates_a_candidate() {
 #[test]
 fn completions_and_man() {
     let h = home();
-    credaudit(h.path()).args(["completions", "bash"]).assert().success().stdout(predicate::str::contains("credaudit"));
-    credaudit(h.path()).arg("man").assert().success().stdout(predicate::str::contains(".TH"));
+    credaudit(h.path())
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("credaudit"));
+    credaudit(h.path())
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH"));
 }

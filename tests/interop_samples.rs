@@ -12,7 +12,9 @@ fn samples() -> Option<PathBuf> {
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else { return };
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in read.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -35,20 +37,32 @@ fn no_sample_panics_and_errors_are_one_line() {
     let mut read = 0;
     let mut refused = 0;
     for path in &all {
-        if path.extension().is_some_and(|e| e == "md" || e == "yml" || e == "gpg" || e == "key" || e == "keyx") {
+        if path
+            .extension()
+            .is_some_and(|e| e == "md" || e == "yml" || e == "gpg" || e == "key" || e == "keyx")
+        {
             continue;
         }
-        let Ok(bytes) = std::fs::read(path) else { continue };
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
         let name = path.display().to_string();
         // No password is offered: encrypted files must refuse cleanly (or be tried key-less).
         let mut no_password = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
-        let mut options =
-            ReadOptions { format: None, key_file: None, password: &mut no_password, include_recycled: false };
+        let mut options = ReadOptions {
+            format: None,
+            key_file: None,
+            password: &mut no_password,
+            include_recycled: false,
+        };
         match read_bytes(&name, &bytes, 0, &mut options) {
             Ok(_) => read += 1,
             Err(e) => {
                 let message = e.to_string();
-                assert!(!message.contains('\n'), "{name}: multi-line error: {message}");
+                assert!(
+                    !message.contains('\n'),
+                    "{name}: multi-line error: {message}"
+                );
                 assert!(!message.is_empty(), "{name}: empty error");
                 refused += 1;
             }

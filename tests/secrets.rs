@@ -18,7 +18,10 @@ fn fixtures() -> Vec<PathBuf> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if !path.extension().is_some_and(|e| e == "md" || e == "txt" || e == "key" || e == "keyx" || e == "rs") {
+            } else if !path
+                .extension()
+                .is_some_and(|e| e == "md" || e == "txt" || e == "key" || e == "keyx" || e == "rs")
+            {
                 out.push(path);
             }
         }
@@ -30,7 +33,12 @@ fn fixtures() -> Vec<PathBuf> {
 /// Every current and past password of a fixture, read through the library.
 fn passwords_of(path: &Path) -> Option<Vec<String>> {
     let mut no_password = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
-    let mut options = ReadOptions { format: None, key_file: None, password: &mut no_password, include_recycled: true };
+    let mut options = ReadOptions {
+        format: None,
+        key_file: None,
+        password: &mut no_password,
+        include_recycled: true,
+    };
     let vault = read(&Input::Path(path.to_owned()), 0, &mut options).ok()?;
     let mut all = Vec::new();
     for entry in &vault.entries {
@@ -60,7 +68,10 @@ fn scan(label: &str, haystack: &[u8], needles: &[String]) {
     let text = String::from_utf8_lossy(haystack);
     for (i, needle) in needles.iter().enumerate() {
         // The needle itself is never printed: only its index.
-        assert!(!text.contains(needle.as_str()), "{label}: forbidden string #{i} leaked");
+        assert!(
+            !text.contains(needle.as_str()),
+            "{label}: forbidden string #{i} leaked"
+        );
     }
 }
 
@@ -80,7 +91,9 @@ fn no_secret_reaches_any_output() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/pwned-sample.txt");
     let mut checked = 0;
     for fixture in fixtures() {
-        let Some(passwords) = passwords_of(&fixture) else { continue };
+        let Some(passwords) = passwords_of(&fixture) else {
+            continue;
+        };
         let needles = forbidden(&passwords);
         for format in ["table", "json", "csv", "markdown"] {
             let home = tempfile::tempdir().unwrap();
@@ -94,7 +107,15 @@ fn no_secret_reaches_any_output() {
                 .args(["audit", "--hibp-file"])
                 .arg(&corpus)
                 .arg(&fixture)
-                .args(["-o", format, "--compromised", "a", "--max-age", "1y", "--baseline"])
+                .args([
+                    "-o",
+                    format,
+                    "--compromised",
+                    "a",
+                    "--max-age",
+                    "1y",
+                    "--baseline",
+                ])
                 .arg(&baseline)
                 .arg("--update-baseline")
                 .output()
@@ -114,7 +135,11 @@ fn no_secret_reaches_any_output() {
                 .arg(&out_file)
                 .output()
                 .unwrap();
-            scan(&format!("{label} stderr (file)"), &with_file.stderr, &needles);
+            scan(
+                &format!("{label} stderr (file)"),
+                &with_file.stderr,
+                &needles,
+            );
             scan_dir(&label, home.path(), &needles);
         }
         checked += 1;
