@@ -28,6 +28,27 @@ fn main() {
     let t2 = Instant::now();
     let rows = rank::rank(&entries, &findings, &Policy::default());
     let t3 = Instant::now();
+    // Parts, for the notes.
+    let mut seen = std::collections::HashSet::new();
+    let nodes: Vec<analyze::variants::Node<'_>> = entries
+        .iter()
+        .map(|e| e.password.expose())
+        .filter(|p| seen.insert(*p))
+        .map(analyze::variants::Node::bare)
+        .collect();
+    let t4 = Instant::now();
+    let clusters = analyze::variants::clusters(&nodes);
+    let t5 = Instant::now();
+    let strengths = analyze::strength::analyze(&entries);
+    let t6 = Instant::now();
+    println!(
+        "variants_only_ms={:.1} (distinct={} clusters={}) strength_only_ms={:.1} (scored={})",
+        (t5 - t4).as_secs_f64() * 1e3,
+        nodes.len(),
+        clusters.len(),
+        (t6 - t5).as_secs_f64() * 1e3,
+        strengths.iter().flatten().count()
+    );
     println!(
         "entries={n} generate_ms={:.1} analyze_ms={:.1} rank_ms={:.1} rows={} reuse_groups={} variant_clusters={}",
         (t1 - t0).as_secs_f64() * 1e3,
