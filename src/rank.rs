@@ -168,18 +168,48 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whole-word (or `~substring`) keyword match.
-fn keyword_matches(text: &str, keyword: &str) -> bool {
-    if let Some(sub) = keyword.strip_prefix('~') {
-        return text.to_lowercase().contains(&sub.to_lowercase());
-    }
-    let hay = format!(" {} ", words(text).join(" "));
-    let needle = format!(" {} ", words(keyword).join(" "));
-    !needle.trim().is_empty() && hay.contains(&needle)
+/// A text normalised for keyword matching: lower-case words joined by single spaces, with a
+/// space at each end; plus the lower-cased raw text for `~substring` keywords.
+struct Hay {
+    words: String,
+    raw: String,
 }
 
+impl Hay {
+    fn new(text: &str) -> Self {
+        Hay {
+            words: format!(" {} ", words(text).join(" ")),
+            raw: text.to_lowercase(),
+        }
+    }
+
+    /// Whole-word (or `~substring`) match of a lower-case keyword.
+    fn matches(&self, keyword: &str) -> bool {
+        if let Some(sub) = keyword.strip_prefix('~') {
+            return !sub.is_empty() && self.raw.contains(sub);
+        }
+        if keyword.trim().is_empty() {
+            return false;
+        }
+        self.words.match_indices(keyword).any(|(i, _)| {
+            self.words[..i].ends_with(' ') && self.words[i + keyword.len()..].starts_with(' ')
+        })
+    }
+}
+
+/// Whole-word (or `~substring`) keyword match (case-insensitive).
+fn keyword_matches(text: &str, keyword: &str) -> bool {
+    let kw = keyword.to_lowercase();
+    let kw = if kw.starts_with('~') {
+        kw
+    } else {
+        words(&kw).join(" ")
+    };
+    Hay::new(text).matches(&kw)
+}
+
+/// Length of the matching host pattern (lower-case), if it matches.
 fn host_pattern_len(host: &str, pattern: &str) -> Option<usize> {
-    let pattern = pattern.trim().to_lowercase();
     if let Some(name) = pattern.strip_suffix(".*") {
         let reg = crate::analyze::urls::registrable_domain(host);
         let label = reg.split('.').next().unwrap_or("");
@@ -187,7 +217,7 @@ fn host_pattern_len(host: &str, pattern: &str) -> Option<usize> {
     }
     let hit = host == pattern
         || (host.len() > pattern.len()
-            && host.ends_with(&pattern)
+            && host.ends_with(pattern)
             && host[..host.len() - pattern.len()].ends_with('.'));
     hit.then_some(pattern.len())
 }
@@ -204,9 +234,10 @@ pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
         .collect();
     let group = entry.group.join(" / ");
     for (pattern, value) in &policy.value_overrides {
-        if hosts.iter().any(|h| host_pattern_len(h, pattern).is_some())
-            || keyword_matches(&entry.title, pattern)
-            || keyword_matches(&group, pattern)
+        let p = pattern.trim().to_lowercase();
+        if hosts.iter().any(|h| host_pattern_len(h, &p).is_some())
+            || keyword_matches(&entry.title, &p)
+            || keyword_matches(&group, &p)
         {
             return *value;
         }
@@ -225,8 +256,9 @@ pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
         return v;
     }
     for text in [entry.title.as_str(), group.as_str()] {
+        let hay = Hay::new(text);
         for (kw, value) in values::KEYWORDS {
-            if keyword_matches(text, kw) {
+            if hay.matches(kw) {
                 return *value;
             }
         }
@@ -587,19 +619,25 @@ pub fn rank(entries: &[Entry], findings: &Findings, policy: &Policy) -> Vec<Rank
             action,
         });
     }
-    rows.sort_by(|a, b| {
-        let (ea, eb) = (entries.get(a.entry), entries.get(b.entry));
-        let title = |e: Option<&Entry>| e.map(|e| e.title.to_lowercase()).unwrap_or_default();
-        let raw = |e: Option<&Entry>| e.map(|e| e.title.clone()).unwrap_or_default();
-        let id = |e: Option<&Entry>| e.map(|e| e.id.clone()).unwrap_or_default();
-        b.score
-            .cmp(&a.score)
-            .then(a.value.cmp(&b.value))
-            .then_with(|| title(ea).cmp(&title(eb)))
-            .then_with(|| raw(ea).cmp(&raw(eb)))
-            .then_with(|| id(ea).cmp(&id(eb)))
-            .then(a.entry.cmp(&b.entry))
-    });
+    // Sort keys computed once: (score desc, value, lower-case title, title, id, position).
+    let mut keyed: Vec<_> = rows
+        .into_iter()
+        .map(|r| {
+            let e = entries.get(r.entry);
+            let title = e.map(|e| e.title.as_str()).unwrap_or_default();
+            let key = (
+                std::cmp::Reverse(r.score),
+                r.value,
+                title.to_lowercase(),
+                title.to_owned(),
+                e.map(|e| e.id.clone()).unwrap_or_default(),
+                r.entry,
+            );
+            (key, r)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let rows: Vec<RankedAccount> = keyed.into_iter().map(|(_, r)| r).collect();
     rows
 }
 

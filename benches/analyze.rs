@@ -1,0 +1,52 @@
+//! Analysis benchmark: 10,000 synthetic entries (see `common/synth.rs`), no breach check.
+
+use credaudit::analyze::{self, Settings, variants};
+use credaudit::breach::NoProgress;
+use credaudit::rank::{self, Policy};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+#[path = "common/synth.rs"]
+mod synth;
+
+fn bench(c: &mut Criterion) {
+    let entries = synth::entries(10_000);
+    let settings = Settings {
+        max_age: Some(chrono::Duration::days(365)),
+        compromised: vec!["Shop 40".into()],
+        ..Settings::default()
+    };
+    let mut g = c.benchmark_group("analyze_10k");
+    g.sample_size(10);
+    g.bench_function("full_run_and_rank", |b| {
+        b.iter(|| {
+            let f = analyze::run(black_box(&entries), None, &settings, &NoProgress);
+            black_box(rank::rank(&entries, &f, &Policy::default()))
+        })
+    });
+    // Variants alone over 10,000 distinct passwords.
+    let mut seen = std::collections::HashSet::new();
+    let nodes: Vec<variants::Node<'_>> = entries
+        .iter()
+        .map(|e| e.password.expose())
+        // Top up towards 10,000 distinct passwords with the entries' past passwords.
+        .chain(
+            entries
+                .iter()
+                .flat_map(|e| e.history.iter().map(|h| h.password.expose())),
+        )
+        .filter(|p| seen.insert(*p))
+        .take(10_000)
+        .map(variants::Node::bare)
+        .collect();
+    g.bench_function(format!("variants_only_{}", nodes.len()), |b| {
+        b.iter(|| black_box(variants::cluster_labels(black_box(&nodes))))
+    });
+    g.bench_function("strength_only", |b| {
+        b.iter(|| black_box(analyze::strength::analyze(black_box(&entries))))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
