@@ -22,11 +22,9 @@ pub fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError>
     let mut reader = quick_xml::Reader::from_reader(strip_bom(bytes));
     reader.config_mut().expand_empty_elements = true;
     let mut state = State::default();
-    let mut buf = Vec::new();
     loop {
-        buf.clear();
         let event = reader
-            .read_event_into(&mut buf)
+            .read_event()
             .map_err(|e| xml_error(&e, reader.error_position()))?;
         match event {
             Event::Start(e) => state.start(&e)?,
