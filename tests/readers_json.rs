@@ -887,3 +887,24 @@ fn samples_proton_and_enpass() {
         read(&bytes, Format::EnpassJson, None).expect("enpass excerpt");
     }
 }
+
+#[test]
+fn duplicate_ids_are_made_unique() {
+    let doc = br#"{"items": [
+        {"id": "dup", "type": 1, "name": "a", "login": {"password": "one"}},
+        {"id": "dup", "type": 1, "name": "b", "login": {"password": "two"}},
+        {"id": "dup", "type": 1, "name": "c", "login": {"password": "three"}},
+        {"type": 1, "name": "no id", "login": {"password": "four"}}
+    ]}"#;
+    let vault = read(doc, Format::BitwardenJson, None).expect("reads");
+    let ids: Vec<&str> = vault.entries.iter().map(|e| e.id.0.as_str()).collect();
+    assert_eq!(ids, ["dup", "dup#2", "dup#3", "#4"]);
+    if let Some(bytes) = sample("proton-webclients/bitwarden.json") {
+        let vault = read(&bytes, Format::BitwardenJson, None).expect("reads");
+        let mut ids: Vec<&str> = vault.entries.iter().map(|e| e.id.0.as_str()).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "ids unique within the source");
+    }
+}

@@ -100,6 +100,27 @@ pub(crate) fn history(
     out
 }
 
+/// Keeps entry ids unique within a source: a repeated id gets `#2`, `#3`, ... appended
+/// (exports with duplicated ids exist in the wild). An empty id stays empty (the builder
+/// numbers it).
+#[derive(Default)]
+pub(crate) struct UniqueIds(std::collections::HashMap<String, usize>);
+
+impl UniqueIds {
+    pub(crate) fn id(&mut self, raw: &str) -> crate::model::EntryId {
+        if raw.is_empty() {
+            return crate::model::EntryId(String::new());
+        }
+        let seen = self.0.entry(raw.to_owned()).or_insert(0);
+        *seen += 1;
+        crate::model::EntryId(if *seen == 1 {
+            raw.to_owned()
+        } else {
+            format!("{raw}#{seen}")
+        })
+    }
+}
+
 /// Splits a folder name written as `a/b/c` into a group path, dropping empty parts.
 pub(crate) fn folder_path(name: &str) -> Vec<String> {
     name.split('/')

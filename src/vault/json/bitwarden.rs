@@ -3,8 +3,8 @@
 //! encrypted kind (refused with what to do instead).
 
 use super::lenient::{Flag, List, Num, Text, iso_time};
-use super::{folder_path, history, parse};
-use crate::model::{Entry, EntryId, SkipReason};
+use super::{UniqueIds, folder_path, history, parse};
+use crate::model::{Entry, SkipReason};
 use crate::secret::Secret;
 use crate::vault::bitwarden_crypto::{self, DecryptError, Kdf};
 use crate::vault::{FormatError, ReadOptions, VaultBuilder};
@@ -182,6 +182,7 @@ fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatErr
     let folders = names(&export.folders);
     let collections = names(&export.collections);
 
+    let mut ids = UniqueIds::default();
     for mut item in items {
         let kind = item.kind.int();
         let is_login = kind == Some(1) || (kind.is_none() && item.login.is_some());
@@ -210,7 +211,7 @@ fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatErr
                 .map(|p| (p.password.take(), iso_time(&p.last_used_date))),
         );
         builder.push(Entry {
-            id: EntryId(item.id.or_empty().to_owned()),
+            id: ids.id(item.id.or_empty()),
             group,
             title: item.name.or_empty().to_owned(),
             username: login.username.or_empty().to_owned(),

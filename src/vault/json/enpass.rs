@@ -1,8 +1,8 @@
 //! Enpass JSON export.
 
 use super::lenient::{Flag, List, Num, Text};
-use super::{history, parse};
-use crate::model::{Entry, EntryId, SkipReason};
+use super::{UniqueIds, history, parse};
+use crate::model::{Entry, SkipReason};
 use crate::secret::Secret;
 use crate::vault::{FormatError, VaultBuilder};
 use serde::Deserialize;
@@ -87,6 +87,7 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
         path
     };
 
+    let mut ids = UniqueIds::default();
     for mut item in items {
         let live = |f: &&mut Field| !f.deleted.truthy();
         let first_value = |item: &Item, kind: &str| -> Option<String> {
@@ -150,7 +151,7 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
             .map(folder_path)
             .unwrap_or_default();
         builder.push(Entry {
-            id: EntryId(item.uuid.or_empty().to_owned()),
+            id: ids.id(item.uuid.or_empty()),
             group,
             title: item.title.or_empty().to_owned(),
             username,

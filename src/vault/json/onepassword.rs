@@ -9,8 +9,8 @@
 //! entry as excluded from reports (the closest equivalent of KeePassXC's exclude flag).
 
 use super::lenient::{Flag, List, Num, Text};
-use super::{history, parse};
-use crate::model::{Entry, EntryId, SkipReason};
+use super::{UniqueIds, history, parse};
+use crate::model::{Entry, SkipReason};
 use crate::secret::Secret;
 use crate::vault::{FormatError, VaultBuilder};
 use serde::Deserialize;
@@ -122,6 +122,7 @@ const SECTION_PASSWORD_CATEGORIES: &[&str] = &["102", "109", "110", "111"];
 pub(crate) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError> {
     let export: Export = parse(bytes, WHAT)?;
     let accounts = export.accounts.require(WHAT, "accounts")?;
+    let mut ids = UniqueIds::default();
     for account in accounts {
         for vault in account.vaults.0 {
             let group: Vec<String> = vault
@@ -132,14 +133,14 @@ pub(crate) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
                 .into_iter()
                 .collect();
             for item in vault.items.0 {
-                add_item(item, &group, builder);
+                add_item(item, &group, &mut ids, builder);
             }
         }
     }
     Ok(())
 }
 
-fn add_item(item: Item, group: &[String], builder: &mut VaultBuilder) {
+fn add_item(item: Item, group: &[String], ids: &mut UniqueIds, builder: &mut VaultBuilder) {
     let category = item.category_uuid.or_empty();
     let mut details = item.details.unwrap_or_default();
     let fields = || details_fields(&details.sections);
@@ -218,7 +219,7 @@ fn add_item(item: Item, group: &[String], builder: &mut VaultBuilder) {
     }
     let state = item.state.or_empty();
     builder.push(Entry {
-        id: EntryId(item.uuid.or_empty().to_owned()),
+        id: ids.id(item.uuid.or_empty()),
         group: group.to_vec(),
         title: overview.title.or_empty().to_owned(),
         username,

@@ -1,8 +1,8 @@
 //! Proton Pass JSON export (`data.json`, bare or inside the export zip).
 
 use super::lenient::{Flag, List, Num, Ordered, Text};
-use super::parse;
-use crate::model::{Entry, EntryId, SkipReason};
+use super::{UniqueIds, parse};
+use crate::model::{Entry, SkipReason};
 use crate::secret::Secret;
 use crate::vault::{FormatError, VaultBuilder};
 use serde::Deserialize;
@@ -90,6 +90,7 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
             "{WHAT}: no vaults object (not a Proton Pass export?)"
         )));
     };
+    let mut ids = UniqueIds::default();
     for (_share_id, vault) in vaults.0 {
         let group: Vec<String> = vault.name.get().map(str::to_owned).into_iter().collect();
         for item in vault.items.0 {
@@ -115,7 +116,7 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
                         && f.data.as_ref().is_some_and(|d| d.totp_uri.get().is_some())
                 });
             builder.push(Entry {
-                id: EntryId(item.item_id.or_empty().to_owned()),
+                id: ids.id(item.item_id.or_empty()),
                 group: group.clone(),
                 title: data
                     .metadata
