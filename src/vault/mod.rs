@@ -224,10 +224,8 @@ impl VaultBuilder {
 /// KeePass field references (`{REF:P@I:...}`) point at another entry's password; counting
 /// them would double every reuse group.
 fn is_reference(password: &str) -> bool {
-    password
-        .trim_start()
-        .to_ascii_uppercase()
-        .starts_with("{REF:")
+    // No uppercase copy: that would leave an unwiped duplicate of every password in memory.
+    password.trim_start().get(..5).is_some_and(|p| p.eq_ignore_ascii_case("{REF:"))
 }
 
 /// Reads the raw bytes of an input. The buffer is wiped on drop.
