@@ -537,8 +537,8 @@ fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Vec<Found> {
 fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[Entry]) -> String {
     let share = if sharers > 0 {
         format!(
-            "; {} share this password: give each its own",
-            plural(sharers, "other account", "other accounts")
+            "; {} this password: give each its own",
+            plural(sharers, "other account shares", "other accounts share")
         )
     } else {
         String::new()

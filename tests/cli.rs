@@ -1,5 +1,8 @@
 //! The binary as a user runs it: one scenario per test, asserting exit codes and output.
 
+#[path = "support/hibp_server.rs"]
+mod hibp_server;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -360,4 +363,71 @@ fn completions_and_man() {
         .assert()
         .success()
         .stdout(predicate::str::contains(".TH"));
+}
+
+#[test]
+fn online_sends_only_padded_prefixes_and_a_warm_cache_sends_nothing() {
+    let h = home();
+    let server = hibp_server::HibpServer::with_passwords(&[("password1", 2_418_984), ("iloveyou", 2_330_564)]);
+    let run = || {
+        credaudit(h.path())
+            .args(["audit", DEMO, "-o", "json", "--hibp-url", &server.url()])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let report = json_of(&run());
+    assert_eq!(report["breach_source"], "online");
+    assert_eq!(report["summary"]["unchecked"], 0);
+    let requests = server.requests();
+    // 15 logins, 13 distinct passwords, 13 distinct prefixes.
+    assert_eq!(requests.len(), 13);
+    for request in &requests {
+        assert_eq!(request.method, "GET");
+        let prefix = request.path.strip_prefix("/range/").expect("range path");
+        assert!(prefix.len() == 5 && prefix.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+        assert_eq!(request.header("add-padding"), Some("true"));
+        assert_eq!(request.body_len, 0);
+    }
+    server.clear_requests();
+    let again = json_of(&run());
+    assert_eq!(server.request_count(), 0, "a warm cache sends no request");
+    assert_eq!(again["accounts"], report["accounts"]);
+}
+
+#[test]
+fn failing_api_is_unchecked_never_clean() {
+    let h = home();
+    let server = hibp_server::HibpServer::start();
+    server.fail_always(Some(hibp_server::Fault::Status(503)));
+    let clean = h.path().join("clean.csv");
+    std::fs::write(&clean, "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n").unwrap();
+    let assert = credaudit(h.path())
+        .args(["audit", "-o", "json", "--no-cache", "--hibp-url", &server.url()])
+        .arg(&clean)
+        .assert()
+        .code(4);
+    let report = json_of(&assert.get_output().stdout);
+    assert_eq!(report["summary"]["unchecked"], 1);
+    assert_eq!(report["accounts"][0]["reasons"][0]["code"], "unchecked");
+}
+
+/// One snapshot per output format of the demo, offline and with a fixed clock.
+#[test]
+fn output_format_snapshots() {
+    let h = home();
+    for format in ["table", "json", "csv", "markdown"] {
+        let out = credaudit(h.path())
+            .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--compromised", "mercari", "--max-age", "3y", "-o", format])
+            .env("COLUMNS", "200")
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap().replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(format!("demo_{format}"), text);
+    }
 }

@@ -1,6 +1,9 @@
 //! Non-negotiable 1: no password, nor its SHA-1, appears in anything credaudit writes:
 //! stdout, stderr, the output file, the baseline or the range cache, for every fixture and
-//! every output format.
+//! every output format; online too, with the range cache in place.
+
+#[path = "support/hibp_server.rs"]
+mod hibp_server;
 
 use assert_cmd::Command;
 use credaudit::breach::{Sha1Hash, hex_upper};
@@ -30,15 +33,34 @@ fn fixtures() -> Vec<PathBuf> {
     out
 }
 
+/// Credentials of the KeePass fixtures (see fixtures/kdbx/README.md).
+fn credentials(path: &Path) -> (Option<&'static str>, Option<PathBuf>) {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let dir = path.parent().unwrap_or(Path::new("."));
+    match name {
+        "password.kdbx" => (Some("credaudit-fixture"), None),
+        "keyfile-only.kdbx" => (None, Some(dir.join("keyfile-only.keyx"))),
+        "password-keyfile.kdbx" => (Some("fixture-pw-2"), Some(dir.join("password-keyfile.key"))),
+        _ => (None, None),
+    }
+}
+
+/// The credential arguments for the binary.
+fn credential_args(cmd: &mut Command, path: &Path) {
+    let (password, key_file) = credentials(path);
+    if let Some(pw) = password {
+        cmd.env("CREDAUDIT_TEST_PW", pw).args(["--password-env", "CREDAUDIT_TEST_PW"]);
+    }
+    if let Some(key) = key_file {
+        cmd.arg("--key-file").arg(key);
+    }
+}
+
 /// Every current and past password of a fixture, read through the library.
 fn passwords_of(path: &Path) -> Option<Vec<String>> {
-    let mut no_password = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
-    let mut options = ReadOptions {
-        format: None,
-        key_file: None,
-        password: &mut no_password,
-        include_recycled: true,
-    };
+    let (password, key_file) = credentials(path);
+    let mut give = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
+    let mut options = ReadOptions { format: None, key_file, password: &mut give, include_recycled: true };
     let vault = read(&Input::Path(path.to_owned()), 0, &mut options).ok()?;
     let mut all = Vec::new();
     for entry in &vault.entries {
@@ -123,18 +145,18 @@ fn no_secret_reaches_any_output() {
             let label = format!("{} -o {format}", fixture.display());
             scan(&format!("{label} stdout"), &output.stdout, &needles);
             scan(&format!("{label} stderr"), &output.stderr, &needles);
-            let with_file = Command::cargo_bin("credaudit")
-                .unwrap()
-                .env("HOME", home.path())
+            let mut cmd = Command::cargo_bin("credaudit").unwrap();
+            cmd.env("HOME", home.path())
                 .env("XDG_CONFIG_HOME", home.path().join("config"))
                 .env("XDG_CACHE_HOME", home.path().join("cache"))
                 .args(["audit", "--hibp-file"])
                 .arg(&corpus)
                 .arg(&fixture)
                 .args(["-o", format, "--output-file"])
-                .arg(&out_file)
-                .output()
-                .unwrap();
+                .arg(&out_file);
+            credential_args(&mut cmd, &fixture);
+            let with_file = cmd.output().unwrap();
+            assert!(out_file.exists(), "{} -o {format}: no output file", fixture.display());
             scan(
                 &format!("{label} stderr (file)"),
                 &with_file.stderr,
@@ -144,5 +166,6 @@ fn no_secret_reaches_any_output() {
         }
         checked += 1;
     }
-    assert!(checked >= 1, "no fixture was checked");
+    // The demo, the JSON reader fixtures and the three KeePass fixtures at least.
+    assert!(checked >= 8, "only {checked} fixtures were checked");
 }
