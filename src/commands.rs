@@ -183,7 +183,7 @@ fn write_report(report: &Report, settings: &Settings) -> Result<()> {
     if out.quiet && report.accounts.is_empty() && report.warnings.is_empty() {
         return Ok(());
     }
-    if !out.quiet && out.format != report::OutputFormat::Json {
+    if !out.quiet {
         for warning in &report.warnings {
             eprintln!("credaudit: warning: {warning}");
         }
