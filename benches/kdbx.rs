@@ -106,6 +106,16 @@ fn bench(c: &mut Criterion) {
     group.bench_function("open_1_entry (KDF + fixed cost)", |b| {
         b.iter(|| read(black_box(&small)))
     });
+    group.bench_function("crate_get_xml_10k (decrypt + decompress only)", |b| {
+        b.iter(|| {
+            Database::get_xml(
+                &mut black_box(&large[..]),
+                DatabaseKey::new().with_password(PASSWORD),
+            )
+            .expect("decrypt")
+            .len()
+        })
+    });
     group.bench_function("crate_parse_10k (keepass::Database::parse only)", |b| {
         b.iter(|| {
             Database::parse(

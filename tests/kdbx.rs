@@ -755,3 +755,24 @@ fn sample_truncations_fail_cleanly() {
         }
     }
 }
+
+/// The crate panics on a key-file-only KeePass 1 key that is not 32 bytes; we refuse it.
+#[test]
+fn kdb_with_short_xml_key_is_a_bad_key_file() {
+    let Some(dir) = samples() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let key = tmp.path().join("short.key");
+    std::fs::write(
+        &key,
+        "<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data>AAECAwQFBgcICQoLDA0ODw==</Data></Key></KeyFile>",
+    )
+    .expect("write");
+    let msg = error_text(open(
+        &dir.join("keepassxc/FileKeyHex.kdb"),
+        None,
+        Some(&key),
+    ));
+    assert!(msg.starts_with("invalid key file"), "{msg}");
+}

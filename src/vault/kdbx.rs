@@ -94,10 +94,11 @@ fn open_with(
             && *key_len != 32
         {
             // The crate would panic on a key-file-only KeePass 1 key that is not 32 bytes.
-            return Err(FormatError::BadKeyFile(
+            last = FormatError::BadKeyFile(
                 "this XML key file does not hold a 32-byte key, which a KeePass 1 database needs"
                     .to_owned(),
-            ));
+            );
+            continue;
         }
         let mut key = DatabaseKey::new();
         if let Some(pw) = pw {
