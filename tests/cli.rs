@@ -368,7 +368,10 @@ fn completions_and_man() {
 #[test]
 fn online_sends_only_padded_prefixes_and_a_warm_cache_sends_nothing() {
     let h = home();
-    let server = hibp_server::HibpServer::with_passwords(&[("password1", 2_418_984), ("iloveyou", 2_330_564)]);
+    let server = hibp_server::HibpServer::with_passwords(&[
+        ("password1", 2_418_984),
+        ("iloveyou", 2_330_564),
+    ]);
     let run = || {
         credaudit(h.path())
             .args(["audit", DEMO, "-o", "json", "--hibp-url", &server.url()])
@@ -387,7 +390,12 @@ fn online_sends_only_padded_prefixes_and_a_warm_cache_sends_nothing() {
     for request in &requests {
         assert_eq!(request.method, "GET");
         let prefix = request.path.strip_prefix("/range/").expect("range path");
-        assert!(prefix.len() == 5 && prefix.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+        assert!(
+            prefix.len() == 5
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
         assert_eq!(request.header("add-padding"), Some("true"));
         assert_eq!(request.body_len, 0);
     }
@@ -403,9 +411,20 @@ fn failing_api_is_unchecked_never_clean() {
     let server = hibp_server::HibpServer::start();
     server.fail_always(Some(hibp_server::Fault::Status(503)));
     let clean = h.path().join("clean.csv");
-    std::fs::write(&clean, "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n").unwrap();
+    std::fs::write(
+        &clean,
+        "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n",
+    )
+    .unwrap();
     let assert = credaudit(h.path())
-        .args(["audit", "-o", "json", "--no-cache", "--hibp-url", &server.url()])
+        .args([
+            "audit",
+            "-o",
+            "json",
+            "--no-cache",
+            "--hibp-url",
+            &server.url(),
+        ])
         .arg(&clean)
         .assert()
         .code(4);
@@ -420,14 +439,27 @@ fn output_format_snapshots() {
     let h = home();
     for format in ["table", "json", "csv", "markdown"] {
         let out = credaudit(h.path())
-            .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--compromised", "mercari", "--max-age", "3y", "-o", format])
+            .args([
+                "audit",
+                DEMO,
+                "--hibp-file",
+                DEMO_CORPUS,
+                "--compromised",
+                "mercari",
+                "--max-age",
+                "3y",
+                "-o",
+                format,
+            ])
             .env("COLUMNS", "200")
             .assert()
             .code(1)
             .get_output()
             .stdout
             .clone();
-        let text = String::from_utf8(out).unwrap().replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let text = String::from_utf8(out)
+            .unwrap()
+            .replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(format!("demo_{format}"), text);
     }
 }

@@ -49,7 +49,8 @@ fn credentials(path: &Path) -> (Option<&'static str>, Option<PathBuf>) {
 fn credential_args(cmd: &mut Command, path: &Path) {
     let (password, key_file) = credentials(path);
     if let Some(pw) = password {
-        cmd.env("CREDAUDIT_TEST_PW", pw).args(["--password-env", "CREDAUDIT_TEST_PW"]);
+        cmd.env("CREDAUDIT_TEST_PW", pw)
+            .args(["--password-env", "CREDAUDIT_TEST_PW"]);
     }
     if let Some(key) = key_file {
         cmd.arg("--key-file").arg(key);
@@ -59,8 +60,14 @@ fn credential_args(cmd: &mut Command, path: &Path) {
 /// Every current and past password of a fixture, read through the library.
 fn passwords_of(path: &Path) -> Option<Vec<String>> {
     let (password, key_file) = credentials(path);
-    let mut give = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
-    let mut options = ReadOptions { format: None, key_file, password: &mut give, include_recycled: true };
+    let mut give =
+        |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
+    let mut options = ReadOptions {
+        format: None,
+        key_file,
+        password: &mut give,
+        include_recycled: true,
+    };
     let vault = read(&Input::Path(path.to_owned()), 0, &mut options).ok()?;
     let mut all = Vec::new();
     for entry in &vault.entries {
@@ -156,7 +163,11 @@ fn no_secret_reaches_any_output() {
                 .arg(&out_file);
             credential_args(&mut cmd, &fixture);
             let with_file = cmd.output().unwrap();
-            assert!(out_file.exists(), "{} -o {format}: no output file", fixture.display());
+            assert!(
+                out_file.exists(),
+                "{} -o {format}: no output file",
+                fixture.display()
+            );
             scan(
                 &format!("{label} stderr (file)"),
                 &with_file.stderr,

@@ -225,7 +225,10 @@ impl VaultBuilder {
 /// them would double every reuse group.
 fn is_reference(password: &str) -> bool {
     // No uppercase copy: that would leave an unwiped duplicate of every password in memory.
-    password.trim_start().get(..5).is_some_and(|p| p.eq_ignore_ascii_case("{REF:"))
+    password
+        .trim_start()
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("{REF:"))
 }
 
 /// Reads the raw bytes of an input. The buffer is wiped on drop.
