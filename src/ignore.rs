@@ -194,7 +194,7 @@ impl IgnoreRule {
                 account
                     .url
                     .as_deref()
-                    .and_then(crate::url::host)
+                    .and_then(crate::analyze::urls::host_of)
                     .is_some_and(|host| {
                         let h = lower(h);
                         host == h || host.ends_with(&format!(".{h}"))

@@ -18,5 +18,4 @@ pub mod rank;
 pub mod report;
 pub mod sanitize;
 pub mod secret;
-pub mod url;
 pub mod vault;
