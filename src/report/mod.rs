@@ -72,7 +72,7 @@ pub struct SourceSummary {
 pub struct Summary {
     /// Logins audited, all sources.
     pub accounts_audited: usize,
-    /// Rows in `accounts` (after ignores, baseline and `--top`).
+    /// Rows in `accounts` with a finding (rows listed only as `unchecked` do not count).
     pub to_rotate: usize,
     /// Accounts whose password is in Pwned Passwords.
     pub breached: usize,
@@ -124,6 +124,11 @@ pub struct Account {
 }
 
 impl Account {
+    /// True when the account has a finding, not just an unchecked breach verdict.
+    pub fn needs_rotation(&self) -> bool {
+        self.reasons.iter().any(|r| r.code != ReasonCode::Unchecked)
+    }
+
     /// The key a baseline and an ignore file use for this account.
     pub fn key(&self) -> String {
         format!("{}#{}", self.source, self.id)
@@ -236,7 +241,6 @@ impl Report {
     /// Keeps the first `n` accounts (the summary still counts all findings).
     pub fn truncate(&mut self, n: usize) {
         self.accounts.truncate(n);
-        self.summary.to_rotate = self.accounts.len();
     }
 
     /// Renumbers ranks after accounts were removed (ignores, baseline).
@@ -244,7 +248,7 @@ impl Report {
         for (i, account) in self.accounts.iter_mut().enumerate() {
             account.rank = i + 1;
         }
-        self.summary.to_rotate = self.accounts.len();
+        self.summary.to_rotate = self.accounts.iter().filter(|a| a.needs_rotation()).count();
     }
 
     /// True when any reason in the report is at or above `level`.
@@ -270,7 +274,7 @@ impl Summary {
         };
         Summary {
             accounts_audited: entries.len(),
-            to_rotate: accounts.len(),
+            to_rotate: accounts.iter().filter(|a| a.needs_rotation()).count(),
             breached: count(&|ef| matches!(ef.breach, Some(Verdict::Seen(_)))),
             reuse_groups: findings.reuse_groups.len(),
             reused_accounts: findings.reuse_groups.iter().map(|g| g.members.len()).sum(),
