@@ -8,13 +8,16 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Examples:
-  credaudit audit vault.kdbx                      prompt for the master password, check online
-  bw export --raw --format json | credaudit audit -    audit a Bitwarden export without writing it to disk
-  credaudit audit vault.kdbx chrome.csv --compromised mercari
-                                                  which accounts share the taken-over account's password?
-  credaudit audit vault.kdbx --hibp-file pwned-passwords.txt      fully offline
-  credaudit audit vault.kdbx --password-env VAULT_PW --baseline ~/.local/state/credaudit.json --quiet
-                                                  from cron: mail only what is new
+  # Prompt for the master password (no echo), check online by k-anonymity
+  credaudit audit vault.kdbx
+  # A Bitwarden export that never touches the disk
+  bw export --raw --format json | credaudit audit -
+  # Which accounts share (or nearly share) the taken-over account's password?
+  credaudit audit vault.kdbx chrome.csv --compromised mercari --since 2026-11-21
+  # Fully offline, against the downloaded Pwned Passwords corpus
+  credaudit audit vault.kdbx --hibp-file pwnedpasswords.txt
+  # From cron: mail only what is new
+  credaudit audit vault.kdbx --password-env VAULT_PW --baseline state.json --update-baseline --quiet
 
 Exit codes:
   0  nothing at or above --fail-on, and every check complete
