@@ -19,6 +19,14 @@ const KDB_HEADER_LEN: usize = 124;
 /// Refuse Argon2 memory above this: a corrupt or hostile header could otherwise make the
 /// allocation abort the process.
 const MAX_ARGON2_MEMORY: u64 = 8 << 30;
+/// Most AES-KDF rounds accepted (KDBX 3 transform rounds, KDBX 4 `R`, KeePass 1): the key
+/// derivation runs before anything can authenticate the header, so a crafted file could
+/// otherwise ask for 2^64 rounds and hang the program. KeePassXC keeps the round count in a
+/// signed 32-bit int; real databases use millions to a few hundred million.
+const MAX_AES_ROUNDS: u64 = i32::MAX as u64;
+/// Most Argon2 work accepted: passes times memory, in bytes (64 GiB: 1 GiB x 64 passes,
+/// 64 MiB x 1024 passes). For the same reason: 2^40 passes would never finish.
+const MAX_ARGON2_WORK: u64 = 64 << 30;
 
 /// What kind of KeePass file the bytes hold, as far as the header tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +121,7 @@ fn inspect_kdb(bytes: &[u8]) -> Result<Kind, FormatError> {
     if flags & (2 | 8) == 0 {
         return Err(corrupt("KeePass 1 header names no known cipher"));
     }
+    check_aes_rounds(u32_at(bytes, 120).map_or(0, u64::from))?;
     Ok(Kind::Kdb)
 }
 
@@ -150,6 +159,9 @@ fn kdbx3_header(bytes: &[u8]) -> Result<usize, FormatError> {
         }
         if id == 2 {
             block_cipher = bytes.get(start..end) != Some(&CHACHA20[..]);
+        }
+        if id == 6 {
+            check_aes_rounds(bytes.get(start..end).and_then(u64_of).unwrap_or(0))?;
         }
         pos = end;
         if id == 0 {
@@ -352,12 +364,30 @@ fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, FormatError> 
     Ok(items)
 }
 
+/// Refuses an AES-KDF round count above [`MAX_AES_ROUNDS`].
+fn check_aes_rounds(rounds: u64) -> Result<(), FormatError> {
+    if rounds > MAX_AES_ROUNDS {
+        return Err(FormatError::Invalid(format!(
+            "refusing to open: the header asks for {rounds} AES key-derivation rounds, more than \
+             the {MAX_AES_ROUNDS} allowed (a corrupt or hostile file would never finish opening)"
+        )));
+    }
+    Ok(())
+}
+
+/// The largest u64 of entries named `key` (the crate keeps the last of duplicates; checking
+/// them all is stricter).
+fn largest_u64(items: &[VdItem<'_>], key: &[u8]) -> Option<u64> {
+    items
+        .iter()
+        .filter(|i| i.key == key && i.kind == 0x05)
+        .filter_map(|i| u64_of(i.value))
+        .max()
+}
+
 fn check_kdf_params(buf: &[u8]) -> Result<(), FormatError> {
     let items = check_variant_dictionary(buf)?;
-    let memory = items
-        .iter()
-        .find(|i| i.key == b"M" && i.kind == 0x05)
-        .and_then(|i| u64_of(i.value));
+    let memory = largest_u64(&items, b"M");
     if let Some(memory) = memory
         && memory > MAX_ARGON2_MEMORY
     {
@@ -366,6 +396,22 @@ fn check_kdf_params(buf: &[u8]) -> Result<(), FormatError> {
             memory >> 30,
             MAX_ARGON2_MEMORY >> 30
         )));
+    }
+    if let Some(rounds) = largest_u64(&items, b"R") {
+        check_aes_rounds(rounds)?;
+    }
+    if let Some(passes) = largest_u64(&items, b"I") {
+        // Argon2 fills at least 8 KiB per pass, even when M says less.
+        let work = u128::from(passes) * u128::from(memory.unwrap_or(0).max(8 << 10));
+        if work > u128::from(MAX_ARGON2_WORK) {
+            return Err(FormatError::Invalid(format!(
+                "refusing to open: the header asks for {passes} Argon2 passes over {} MiB, more \
+                 than the {} GiB of key-derivation work allowed (a corrupt or hostile file would \
+                 never finish opening)",
+                memory.unwrap_or(0) >> 20,
+                MAX_ARGON2_WORK >> 30
+            )));
+        }
     }
     Ok(())
 }
