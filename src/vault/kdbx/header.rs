@@ -237,76 +237,16 @@ fn check_kdbx4_blocks(bytes: &[u8], mut pos: usize) -> Result<(), FormatError> {
     }
 }
 
-/// Verifies the KDBX 3 header hash: `Meta/HeaderHash` in the decrypted XML is the base64
-/// SHA-256 of the outer header. The crate does not check it; KeePass and KeePassXC do.
-/// Files without the element (written before KeePass 2.20) pass.
-pub(crate) fn verify_kdbx3_header_hash(
-    bytes: &[u8],
-    header_len: usize,
-    xml: &[u8],
-) -> Result<(), FormatError> {
-    use base64::Engine as _;
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut depth_path: Vec<Vec<u8>> = Vec::new();
-    let mut stored: Option<String> = None;
-    loop {
-        let Ok(event) = reader.read_event_into(&mut buf) else {
-            return Err(corrupt("the decrypted XML is malformed"));
-        };
-        match event {
-            Event::Eof => break,
-            Event::Start(e) => depth_path.push(e.name().as_ref().to_vec()),
-            Event::End(e) => {
-                if e.name().as_ref() == b"Meta" && depth_path.len() == 2 {
-                    break;
-                }
-                depth_path.pop();
-            }
-            Event::Text(t)
-                if depth_path.iter().map(Vec::as_slice).eq([
-                    &b"KeePassFile"[..],
-                    b"Meta",
-                    b"HeaderHash",
-                ]) =>
-            {
-                if let Ok(text) = t.xml_content() {
-                    stored = Some(text.trim().to_owned());
-                }
-            }
-            _ => {}
-        }
-        buf.clear();
-    }
-    let Some(stored) = stored else {
-        return Ok(());
-    };
-    let header = bytes
-        .get(..header_len)
-        .ok_or_else(|| corrupt("outer header cut short"))?;
-    let matches = base64::engine::general_purpose::STANDARD
-        .decode(stored.as_bytes())
-        .is_ok_and(|h| h.as_slice() == Sha256::digest(header).as_slice());
-    if matches {
-        Ok(())
-    } else {
-        Err(FormatError::Invalid(
-            "header hash mismatch: the file was tampered with or corrupted".to_owned(),
-        ))
-    }
-}
-
 /// One value of a KDBX 4 variant dictionary.
-struct VdItem<'a> {
-    kind: u8,
-    key: &'a [u8],
-    value: &'a [u8],
+pub(crate) struct VdItem<'a> {
+    pub kind: u8,
+    pub key: &'a [u8],
+    pub value: &'a [u8],
 }
 
 /// Parses a variant dictionary exactly as the crate does, with the bounds checks it lacks
 /// for fixed-size values.
-fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, FormatError> {
+pub(crate) fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, FormatError> {
     let bad = |what: &str| corrupt(&format!("header variant dictionary: {what}"));
     let Some(version) = u16_at(buf, 0) else {
         return Err(bad("cut short"));
