@@ -412,7 +412,7 @@ pub(crate) fn decrypt(
 ) -> Result<Decrypted, FormatError> {
     match kind {
         Kind::Kdbx4 => decrypt_kdbx4(bytes, composite),
-        Kind::Kdbx3 { .. } => decrypt_kdbx3(bytes, composite),
+        Kind::Kdbx3 { header_len } => decrypt_kdbx3(bytes, header_len, composite),
         Kind::Kdb => Err(corrupt("not a KDBX file")),
     }
 }
@@ -528,8 +528,15 @@ fn decrypt_kdbx4(bytes: &[u8], composite: &[u8; 32]) -> Result<Decrypted, Format
     })
 }
 
-fn decrypt_kdbx3(bytes: &[u8], composite: &[u8; 32]) -> Result<Decrypted, FormatError> {
+fn decrypt_kdbx3(
+    bytes: &[u8],
+    header_len: usize,
+    composite: &[u8; 32],
+) -> Result<Decrypted, FormatError> {
     let outer = parse_outer(bytes, false)?;
+    if outer.end != header_len {
+        return Err(corrupt("outer header cut short"));
+    }
     let cipher = required(outer.cipher, "cipher id")?;
     let compression = required(outer.compression, "compression flags")?;
     let master_seed = required(outer.master_seed, "master seed")?;

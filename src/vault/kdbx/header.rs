@@ -1,11 +1,11 @@
-//! A read-only look at the outer header of a KeePass file, before the `keepass` crate sees it.
+//! A read-only look at the outer header of a KeePass file, before any decryption.
 //!
-//! The crate reads fixed-size header fields with `byteorder` calls that panic on short input
-//! and only checks the KDBX 4 header hash after parsing the header. This module walks the
-//! same structure with bounds checks, so that a truncated or tampered header becomes a clear
-//! error instead of a panic, and it tells the versions apart that the crate cannot read
-//! (KDBX 2.x, the KeePass 2 pre-release format). For KDBX 3 it also returns the header
-//! length, needed to verify the header hash stored in the inner XML.
+//! This walks the header structure with bounds checks, so that a truncated or tampered
+//! header becomes a clear error (the `keepass` crate, still used for KeePass 1, panics on
+//! short fields), and it tells the versions apart that cannot be read (KDBX 2.x, the
+//! KeePass 2 pre-release format). For KDBX 3 it returns the header length (the header hash
+//! in the inner XML covers it); for KDBX 4 it checks the header SHA-256, the KDF memory cap
+//! and that the HMAC block stream is complete.
 
 use crate::vault::FormatError;
 use sha2::{Digest, Sha256};
@@ -30,7 +30,7 @@ pub(crate) enum Kind {
         /// Bytes covered by the header hash (`Meta/HeaderHash` in the inner XML).
         header_len: usize,
     },
-    /// KDBX 4.x (header hash checked here, header HMAC and block HMACs by the crate).
+    /// KDBX 4.x (header hash checked here, header HMAC and block HMACs in `decrypt`).
     Kdbx4,
 }
 
@@ -215,7 +215,7 @@ fn check_kdbx4_header(bytes: &[u8]) -> Result<(), FormatError> {
     check_kdbx4_blocks(bytes, pos + 64)
 }
 
-/// The HMAC block stream must end with its empty terminating block. The crate accepts a
+/// The HMAC block stream must end with its empty terminating block. The crate accepted a
 /// stream cut at a block boundary; the blocks it did get are authentic, but the file is not
 /// whole, so refuse it.
 fn check_kdbx4_blocks(bytes: &[u8], mut pos: usize) -> Result<(), FormatError> {
