@@ -103,15 +103,37 @@ fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
 
 /// `00112233-4455-6677-8899-aabbccddeeff`.
 fn hyphenated(u: &[u8; 16]) -> String {
-    use std::fmt::Write as _;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(36);
     for (i, b) in u.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        let _ = write!(s, "{b:02x}");
+        for nibble in [b >> 4, b & 0x0f] {
+            s.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     s
+}
+
+/// KDBX 4 times are base64 of 8 bytes (seconds since 0001-01-01): decoded directly, the
+/// general parser (ISO first) for anything else.
+fn time_of(s: &str) -> Option<Timestamp> {
+    if s.len() == 12 && s.ends_with('=') {
+        let mut raw = [0u8; 9];
+        if let Ok(8) = base64::engine::general_purpose::STANDARD.decode_slice(s, &mut raw)
+            && let Some(secs) = raw
+                .get(..8)
+                .and_then(|b| b.try_into().ok())
+                .map(i64::from_le_bytes)
+                .and_then(|n| n.checked_sub(62_135_596_800))
+        {
+            return chrono::DateTime::from_timestamp(secs, 0);
+        }
+    }
+    parse_time(s)
 }
 
 fn xml_trim(s: &str) -> &str {
@@ -176,7 +198,13 @@ struct Parser<'s> {
     stack: Vec<Tag>,
     /// Whether the innermost open element is `Protected="True"`.
     protected: bool,
+    /// Whether the open `String/Value` belongs to a field that is not read.
+    skip_value: bool,
+    /// Text of the innermost element (reused buffer).
     text: Zeroizing<String>,
+    /// Decrypted protected bytes and text (reused buffers).
+    scratch: Zeroizing<Vec<u8>>,
+    plain: Zeroizing<String>,
     db: RawDb,
     /// Open groups: index into `db.groups`, position of their tag in `stack`.
     groups: Vec<(usize, usize)>,
@@ -202,7 +230,10 @@ pub(crate) fn parse(
         header_hash,
         stack: Vec::with_capacity(16),
         protected: false,
-        text: Zeroizing::new(String::new()),
+        skip_value: false,
+        text: Zeroizing::new(String::with_capacity(256)),
+        scratch: Zeroizing::new(Vec::with_capacity(256)),
+        plain: Zeroizing::new(String::with_capacity(256)),
         db: RawDb::default(),
         groups: Vec::new(),
         seen_root_group: false,
@@ -256,19 +287,7 @@ impl Parser<'_> {
     }
 
     fn wants_text(&self) -> bool {
-        self.protected
-            || matches!(
-                self.parent(0),
-                Tag::HeaderHash
-                    | Tag::RecycleBinUuid
-                    | Tag::Uuid
-                    | Tag::Name
-                    | Tag::Key
-                    | Tag::Value
-                    | Tag::CreationTime
-                    | Tag::LastModificationTime
-                    | Tag::QualityCheck
-            )
+        self.protected || (!self.skip_value && self.wants_text_for(self.parent(0)))
     }
 
     fn start(&mut self, e: &BytesStart<'_>) -> Result<(), FormatError> {
@@ -285,6 +304,7 @@ impl Parser<'_> {
                 let v = xml_trim(std::str::from_utf8(&a.value).unwrap_or_default());
                 v.eq_ignore_ascii_case("true") || v == "1"
             });
+        self.skip_value = false;
         let depth = self.stack.len();
         let group_is_parent = self.groups.last().is_some_and(|g| g.1 + 1 == depth);
         let entry_is_grandparent = self.entries.len() == 1
@@ -315,6 +335,9 @@ impl Parser<'_> {
                 self.entries.push((RawEntry::new(), depth));
             }
             Tag::String => self.key.clear(),
+            Tag::Value if self.parent(0) == Tag::String => {
+                self.skip_value = !is_used_field(&self.key);
+            }
             Tag::Item => self.item_key.clear(),
             _ => {}
         }
@@ -322,19 +345,16 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// The collected text of the element that just ended, decrypted when protected.
-    fn take_value(&mut self) -> Result<Zeroizing<String>, FormatError> {
-        let text = std::mem::take(&mut self.text);
-        if !std::mem::take(&mut self.protected) {
-            return Ok(Zeroizing::new(xml_trim(&text).to_owned()));
-        }
-        let mut raw = Zeroizing::new(
-            base64::engine::general_purpose::STANDARD
-                .decode(xml_trim(&text).as_bytes())
-                .map_err(|_| corrupt("a protected value is not valid base64"))?,
-        );
-        self.stream.apply(&mut raw);
-        Ok(Zeroizing::new(String::from_utf8_lossy(&raw).into_owned()))
+    /// Decrypts the protected text just read into `self.plain`.
+    fn unprotect(&mut self) -> Result<(), FormatError> {
+        self.scratch.clear();
+        base64::engine::general_purpose::STANDARD
+            .decode_vec(xml_trim(&self.text).as_bytes(), &mut self.scratch)
+            .map_err(|_| corrupt("a protected value is not valid base64"))?;
+        self.stream.apply(&mut self.scratch);
+        self.plain.clear();
+        self.plain.push_str(&String::from_utf8_lossy(&self.scratch));
+        Ok(())
     }
 
     fn end(&mut self) -> Result<(), FormatError> {
@@ -344,14 +364,26 @@ impl Parser<'_> {
         let in_entry = self.entries.last().is_some_and(|e| e.1 + 1 == depth);
         let in_entry_child = self.entries.last().is_some_and(|e| e.1 + 2 == depth);
         let in_group = self.groups.last().is_some_and(|g| g.1 + 1 == depth);
+        let item_in_entry = self.entries.last().is_some_and(|e| e.1 + 3 == depth);
+        let entry_closes = self.entries.last().is_some_and(|e| e.1 == depth);
+        let open_entries = self.entries.len();
+        let in_custom_data = self.parent(1) == Tag::CustomData;
+        let group_closes = self.groups.last().is_some_and(|g| g.1 == depth);
         // Every protected value advances the stream, used or not.
-        let value = if self.protected || self.wants_text_for(tag) {
-            Some(self.take_value()?)
+        let protected = std::mem::take(&mut self.protected);
+        if protected {
+            self.unprotect()?;
+        }
+        let value: &str = if protected {
+            &self.plain
         } else {
-            self.text.clear();
-            None
+            xml_trim(&self.text)
         };
-        let value = value.unwrap_or_default();
+        let current_group = self
+            .groups
+            .last()
+            .and_then(|&(i, _)| self.db.groups.get_mut(i));
+        let entry = self.entries.last_mut().map(|e| &mut e.0);
         match (tag, parent) {
             (Tag::HeaderHash, Tag::Meta) if self.stack.len() == 2 => {
                 if let Some(expected) = self.header_hash {
@@ -364,38 +396,44 @@ impl Parser<'_> {
                 }
             }
             (Tag::RecycleBinUuid, Tag::Meta) if self.stack.len() == 2 => {
-                self.db.recycle_bin = uuid_bytes(&value);
+                self.db.recycle_bin = uuid_bytes(value);
             }
             (Tag::Uuid, Tag::Group) if in_group => {
-                if let Some(g) = self.current_group() {
-                    g.uuid = uuid_bytes(&value);
+                if let Some(g) = current_group {
+                    g.uuid = uuid_bytes(value);
                 }
             }
             (Tag::Name, Tag::Group) if in_group => {
-                if let Some(g) = self.current_group() {
-                    g.name = value.as_str().to_owned();
+                if let Some(g) = current_group {
+                    g.name = value.to_owned();
                 }
             }
-            (Tag::Group, _) if self.groups.last().is_some_and(|g| g.1 == depth) => {
+            (Tag::Group, _) if group_closes => {
                 self.groups.pop();
             }
             (Tag::Uuid, Tag::Entry) if in_entry => {
-                let id = uuid_bytes(&value);
-                if let Some(e) = self.entry() {
+                let id = uuid_bytes(value);
+                if let Some(e) = entry {
                     e.id = id.as_ref().map(hyphenated).unwrap_or_default();
                 }
             }
-            (Tag::Key, Tag::String) => self.key = value,
+            (Tag::Key, Tag::String) => {
+                self.key.clear();
+                self.key.push_str(value);
+            }
             (Tag::Value, Tag::String) if in_entry_child => {
                 if is_used_field(&self.key)
-                    && let Some(e) = self.entries.last_mut().map(|e| &mut e.0)
+                    && let Some(e) = entry
                 {
-                    e.fields.push((self.key.as_str().to_owned(), value));
+                    e.fields.push((
+                        self.key.as_str().to_owned(),
+                        Zeroizing::new(value.to_owned()),
+                    ));
                 }
             }
             (Tag::CreationTime | Tag::LastModificationTime, Tag::Times) if in_entry_child => {
-                let t = parse_time(&value);
-                if let Some(e) = self.entry() {
+                let t = time_of(value);
+                if let Some(e) = entry {
                     if tag == Tag::CreationTime {
                         e.created = t;
                     } else {
@@ -404,40 +442,42 @@ impl Parser<'_> {
                 }
             }
             (Tag::QualityCheck, Tag::Entry) if in_entry => {
-                let v = value.as_str();
-                if let Some(e) = self.entry() {
-                    e.quality_check = !(v.eq_ignore_ascii_case("false") || v == "0");
+                if let Some(e) = entry {
+                    e.quality_check = !(value.eq_ignore_ascii_case("false") || value == "0");
                 }
             }
-            (Tag::Key, Tag::Item) => self.item_key = value.as_str().to_owned(),
+            (Tag::Key, Tag::Item) => {
+                self.item_key.clear();
+                self.item_key.push_str(value);
+            }
             (Tag::Value, Tag::Item)
-                if self.parent(1) == Tag::CustomData
-                    && self.entries.last().is_some_and(|e| e.1 + 3 == depth)
+                if in_custom_data
+                    && item_in_entry
                     && self.item_key == "KnownBad"
                     && value.eq_ignore_ascii_case("true") =>
             {
-                if let Some(e) = self.entry() {
+                if let Some(e) = entry {
                     e.known_bad = true;
                 }
             }
-            (Tag::Entry, _)
-                if self.entries.len() == 2 && self.entries.last().is_some_and(|e| e.1 == depth) =>
-            {
+            (Tag::Entry, _) if open_entries == 2 && entry_closes => {
                 if let Some((copy, _)) = self.entries.pop()
-                    && let Some(e) = self.entry()
+                    && let Some((e, _)) = self.entries.last_mut()
                 {
                     e.history.push(copy);
                 }
             }
-            (Tag::Entry, _)
-                if self.entries.len() == 1 && self.entries.last().is_some_and(|e| e.1 == depth) =>
-            {
+            (Tag::Entry, _) if open_entries == 1 && entry_closes => {
                 if let Some((entry, _)) = self.entries.pop() {
                     if entry.id.is_empty() {
                         // The crate refused entries without a valid UUID.
                         return Err(malformed());
                     }
-                    if let Some(g) = self.current_group() {
+                    if let Some(g) = self
+                        .groups
+                        .last()
+                        .and_then(|&(i, _)| self.db.groups.get_mut(i))
+                    {
                         g.entries.push(entry);
                     }
                 }
@@ -467,16 +507,19 @@ impl Parser<'_> {
         let &(i, _) = self.groups.last()?;
         self.db.groups.get_mut(i)
     }
-
-    /// The innermost open entry.
-    fn entry(&mut self) -> Option<&mut RawEntry> {
-        self.entries.last_mut().map(|e| &mut e.0)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_base64_times_match_the_general_parser() {
+        for t in ["zNyX1A4AAAA=", "AAAAAAAAAAA=", "/////////38=", "2010-08-25T16:19:25Z"] {
+            assert_eq!(time_of(t), parse_time(t), "{t}");
+        }
+        assert!(time_of("zNyX1A4AAAA=").is_some());
+    }
 
     #[test]
     fn uuids_are_hyphenated_lowercase() {
