@@ -515,7 +515,12 @@ mod tests {
 
     #[test]
     fn fast_base64_times_match_the_general_parser() {
-        for t in ["zNyX1A4AAAA=", "AAAAAAAAAAA=", "/////////38=", "2010-08-25T16:19:25Z"] {
+        for t in [
+            "zNyX1A4AAAA=",
+            "AAAAAAAAAAA=",
+            "/////////38=",
+            "2010-08-25T16:19:25Z",
+        ] {
             assert_eq!(time_of(t), parse_time(t), "{t}");
         }
         assert!(time_of("zNyX1A4AAAA=").is_some());
