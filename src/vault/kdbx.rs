@@ -1,15 +1,18 @@
-//! KeePass databases (KDBX 3.1/4.x and KeePass 1 KDB) through the `keepass` crate, plus the
-//! integrity checks the crate skips.
+//! KeePass databases: KDBX 3.1/4.x decrypted and parsed by credaudit itself, KeePass 1
+//! (KDB) through the `keepass` crate, plus the integrity checks the crate skips.
 //!
-//! * Before the crate sees the bytes, [`header::inspect`] walks the outer header with bounds
-//!   checks (the crate panics on some short fields), refuses KDBX 2.x and the KeePass 2
-//!   pre-release format with advice, and checks the KDBX 4 header SHA-256.
+//! * Before anything else, [`header::inspect`] walks the outer header with bounds checks,
+//!   refuses KDBX 2.x and the KeePass 2 pre-release format with advice, and checks the
+//!   KDBX 4 header SHA-256.
 //! * Key files are checked by [`keyfile::check`]: XML v2 `Hash` attributes, undecodable
 //!   hex/base64.
-//! * KDBX 3: the `Meta/HeaderHash` of the inner XML must match the outer header. The crate
-//!   has no public way to parse XML it decrypted, so KDBX 3 files are decrypted twice (once
-//!   for the XML, once for the database): twice the key-derivation time. KDBX 4 needs no
-//!   second pass (its header HMAC and block HMACs are checked by the crate).
+//! * KDBX: [`decrypt`] derives the key once per credential attempt and decrypts (header
+//!   HMAC, block HMACs or block hashes, outer cipher, gzip, inner header), then
+//!   [`inner::parse`] streams the inner XML, decrypting protected values with the inner
+//!   random stream and checking the KDBX 3 `Meta/HeaderHash`. The crate's serde XML model
+//!   was 10x slower than decryption and KDBX 3 needed a second decryption for the header
+//!   hash; see `bench/notes/kdbx.md`.
+//! * KDB: `keepass::Database::parse`, behind `catch_unwind`.
 //!
 //! Entry mapping:
 //! * id: the entry UUID, hyphenated lowercase (`3f2504e0-4f89-11d3-9a0c-0305e82c3301`);
@@ -27,13 +30,16 @@
 //! * KeePass 1: meta-stream records (`Meta-Info`/`SYSTEM`/`$`) are skipped as internal; the
 //!   crate does not read KeePass 1 times (it fills in "now"), so all times are unknown.
 
+mod decrypt;
 mod header;
+mod inner;
 mod keyfile;
 
 use super::{FormatError, ReadOptions, VaultBuilder};
 use crate::model::{Entry, EntryId, Format, PastPassword, SkipReason, Timestamp};
 use crate::secret::Secret;
 use header::{Kind, corrupt};
+use inner::{RawDb, RawEntry, RawGroup};
 use keepass::db::{CustomDataValue, GroupId};
 use keepass::error::{
     BlockStreamError, CryptographyError, DatabaseFormatError, DatabaseKeyError, DatabaseOpenError,
@@ -64,19 +70,22 @@ pub fn read(
         None => None,
     };
     let password = (options.password)(name)?;
-    let db = open_with(kind, bytes, password.as_ref(), key_file.as_ref())?;
+    let db = if kind == Kind::Kdb {
+        let db = open_with(kind, bytes, password.as_ref(), key_file.as_ref())?;
+        raw_from_crate(&db)
+    } else {
+        open_kdbx(kind, bytes, password.as_ref(), key_file.as_ref())?
+    };
     map_entries(&db, kind == Kind::Kdb, builder);
     Ok(())
 }
 
-/// The credential combinations to try, in order.
-fn open_with(
-    kind: Kind,
-    bytes: &[u8],
-    password: Option<&Secret>,
+/// The credential combinations to try, in order: (password, use the key file).
+fn attempts<'a>(
+    password: Option<&'a Secret>,
     key_file: Option<&(Zeroizing<Vec<u8>>, usize)>,
-) -> Result<Database, FormatError> {
-    let attempts: Vec<(Option<&Secret>, bool)> = match (password, key_file) {
+) -> Result<Vec<(Option<&'a Secret>, bool)>, FormatError> {
+    Ok(match (password, key_file) {
         (None, None) => return Err(FormatError::PasswordRequired(WHAT)),
         (Some(pw), None) => vec![(Some(pw), false)],
         (None, Some(_)) => vec![(None, true)],
@@ -84,9 +93,49 @@ fn open_with(
         // an empty master password is possible too, so try both.
         (Some(pw), Some(_)) if pw.is_empty() => vec![(None, true), (Some(pw), true)],
         (Some(pw), Some(_)) => vec![(Some(pw), true)],
-    };
+    })
+}
+
+/// KDBX 3.1/4.x with credaudit's own decryption: one key derivation per attempt.
+fn open_kdbx(
+    kind: Kind,
+    bytes: &[u8],
+    password: Option<&Secret>,
+    key_file: Option<&(Zeroizing<Vec<u8>>, usize)>,
+) -> Result<RawDb, FormatError> {
     let mut last = FormatError::WrongKey;
-    for (pw, use_key_file) in attempts {
+    for (pw, use_key_file) in attempts(password, key_file)? {
+        let content = key_file
+            .filter(|_| use_key_file)
+            .map(|(content, _)| content.as_slice());
+        let composite = decrypt::composite_key(pw, content);
+        match decrypt::decrypt(bytes, kind, &composite) {
+            Ok(decrypted) => {
+                let decrypt::Decrypted {
+                    payload,
+                    xml_start,
+                    mut inner,
+                    kdbx3_header_hash,
+                } = decrypted;
+                let xml = payload.get(xml_start..).unwrap_or_default();
+                return inner::parse(xml, &mut inner, kdbx3_header_hash);
+            }
+            Err(FormatError::WrongKey) => last = FormatError::WrongKey,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
+}
+
+/// KeePass 1 through the crate: the credential combinations to try, in order.
+fn open_with(
+    kind: Kind,
+    bytes: &[u8],
+    password: Option<&Secret>,
+    key_file: Option<&(Zeroizing<Vec<u8>>, usize)>,
+) -> Result<Database, FormatError> {
+    let mut last = FormatError::WrongKey;
+    for (pw, use_key_file) in attempts(password, key_file)? {
         let key_file = key_file.filter(|_| use_key_file);
         if kind == Kind::Kdb
             && pw.is_none()
@@ -164,16 +213,11 @@ fn cp1252(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// One attempt with one key. The crate is called behind `catch_unwind`: the header checks
-/// remove the panics known in 0.17, this keeps any other from taking the process down.
+/// One attempt with one key (KeePass 1). The crate is called behind `catch_unwind`: the
+/// header checks remove the panics known in 0.17, this keeps any other from taking the
+/// process down.
 fn open_once(kind: Kind, bytes: &[u8], key: DatabaseKey) -> Result<Database, FormatError> {
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if let Kind::Kdbx3 { header_len } = kind {
-            let xml = Database::get_xml(&mut &bytes[..], key.clone())
-                .map(Zeroizing::new)
-                .map_err(|e| map_open_error(kind, e))?;
-            header::verify_kdbx3_header_hash(bytes, header_len, &xml)?;
-        }
         Database::parse(bytes, key).map_err(|e| map_open_error(kind, e))
     }));
     attempt.unwrap_or_else(|_| Err(corrupt("the KeePass library could not parse it")))
@@ -240,50 +284,95 @@ fn map_open_error(kind: Kind, error: DatabaseOpenError) -> FormatError {
     }
 }
 
-/// Walks the groups depth-first in file order (a group's entries, then its subgroups).
-fn map_entries(db: &Database, is_kdb: bool, builder: &mut VaultBuilder) {
+/// KeePass 1: the crate's tree as [`RawDb`] (no UUIDs, no times, no history).
+fn raw_from_crate(db: &Database) -> RawDb {
+    let mut raw = RawDb::default();
     let bin = db.recycle_bin().map(|g| g.id());
-    let root = db.root().id();
-    let mut stack: Vec<(GroupId, Vec<String>, bool)> = vec![(root, Vec::new(), bin == Some(root))];
-    while let Some((gid, path, recycled)) = stack.pop() {
+    let mut stack: Vec<(GroupId, usize)> = vec![(db.root().id(), 0)];
+    while let Some((gid, index)) = stack.pop() {
         let Some(group) = db.group(gid) else {
             continue;
         };
-        for eid in group.entry_ids() {
-            if let Some(entry) = db.entry(eid) {
-                map_entry(&entry, &path, recycled, is_kdb, builder);
+        let entries: Vec<RawEntry> = group
+            .entry_ids()
+            .filter_map(|eid| db.entry(eid))
+            .map(|entry| {
+                let mut fields: Vec<(String, Zeroizing<String>)> = entry
+                    .fields
+                    .iter()
+                    .filter(|(k, _)| inner::is_used_field(k))
+                    .map(|(k, v)| (k.clone(), Zeroizing::new(v.get().clone())))
+                    .collect();
+                fields.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                RawEntry {
+                    quality_check: entry.quality_check,
+                    known_bad: known_bad(&entry),
+                    fields,
+                    ..RawEntry::new()
+                }
+            })
+            .collect();
+        let mut children = Vec::new();
+        for sid in group.group_ids() {
+            if let Some(sub) = db.group(sid) {
+                let sub_index = raw.groups.len();
+                raw.groups.push(RawGroup {
+                    uuid: None,
+                    name: sub.name.clone(),
+                    entries: Vec::new(),
+                    groups: Vec::new(),
+                });
+                children.push(sub_index);
+                stack.push((sid, sub_index));
             }
         }
-        let subgroups: Vec<GroupId> = group.group_ids().collect();
-        for sid in subgroups.into_iter().rev() {
-            if let Some(sub) = db.group(sid) {
+        if let Some(g) = raw.groups.get_mut(index) {
+            g.entries = entries;
+            g.groups = children;
+            if bin == Some(gid) {
+                g.uuid = Some([0xff; 16]);
+                raw.recycle_bin = Some([0xff; 16]);
+            }
+        }
+    }
+    raw
+}
+
+/// Walks the groups depth-first (a group's entries, then its subgroups in file order).
+fn map_entries(db: &RawDb, is_kdb: bool, builder: &mut VaultBuilder) {
+    let is_bin = |g: &RawGroup| db.recycle_bin.is_some() && g.uuid == db.recycle_bin;
+    let Some(root) = db.groups.first() else {
+        return;
+    };
+    let mut stack: Vec<(usize, Vec<String>, bool)> = vec![(0, Vec::new(), is_bin(root))];
+    while let Some((index, path, recycled)) = stack.pop() {
+        let Some(group) = db.groups.get(index) else {
+            continue;
+        };
+        for entry in &group.entries {
+            map_entry(entry, &path, recycled, is_kdb, builder);
+        }
+        for &sid in group.groups.iter().rev() {
+            if let Some(sub) = db.groups.get(sid) {
                 let mut sub_path = path.clone();
                 sub_path.push(sub.name.clone());
-                stack.push((sid, sub_path, recycled || bin == Some(sid)));
+                stack.push((sid, sub_path, recycled || is_bin(sub)));
             }
         }
     }
 }
 
-fn field<'a>(entry: &'a keepass::db::Entry, key: &str) -> &'a str {
-    entry.get(key).unwrap_or_default()
-}
-
-fn utc(t: Option<chrono::NaiveDateTime>) -> Option<Timestamp> {
-    t.map(|t| t.and_utc())
-}
-
 fn map_entry(
-    entry: &keepass::db::Entry,
+    entry: &RawEntry,
     group: &[String],
     recycled: bool,
     is_kdb: bool,
     builder: &mut VaultBuilder,
 ) {
-    let title = field(entry, "Title");
-    let username = field(entry, "UserName");
-    let url = field(entry, "URL");
-    let password = field(entry, "Password");
+    let title = entry.field("Title");
+    let username = entry.field("UserName");
+    let url = entry.field("URL");
+    let password = entry.field("Password");
     if is_kdb && title == "Meta-Info" && username == "SYSTEM" && url == "$" {
         builder.skip(SkipReason::Internal);
         return;
@@ -297,7 +386,7 @@ fn map_entry(
         .fields
         .iter()
         .filter(|(k, _)| k.starts_with("KP2A_URL") || k.starts_with("URL_"))
-        .map(|(k, v)| (k.as_str(), v.get().as_str()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
         .filter(|(_, v)| !v.trim().is_empty())
         .collect();
     extra.sort_unstable();
@@ -312,25 +401,20 @@ fn map_entry(
             || k == "TOTP Seed"
             || k.starts_with("TimeOtp-Secret")
             || k.starts_with("HmacOtp-Secret"))
-            && !v.get().trim().is_empty()
+            && !v.trim().is_empty()
     });
 
-    let excluded = !entry.quality_check || known_bad(entry);
+    let excluded = !entry.quality_check || entry.known_bad;
 
     let (created, modified, password_changed, history) = if is_kdb {
         (None, None, None, Vec::new())
     } else {
-        let modified = utc(entry.times.last_modification);
-        let (changed, history) = history_of(entry, password, modified);
-        (utc(entry.times.creation), modified, changed, history)
+        let (changed, history) = history_of(entry, password, entry.modified);
+        (entry.created, entry.modified, changed, history)
     };
 
     builder.push(Entry {
-        id: if is_kdb {
-            EntryId::default()
-        } else {
-            EntryId(entry.id().to_string())
-        },
+        id: EntryId(entry.id.clone()),
         source: 0,
         group: group.to_vec(),
         title: title.to_owned(),
@@ -366,14 +450,11 @@ fn known_bad(entry: &keepass::db::Entry) -> bool {
 /// From the history versions: when the current password was set, and the earlier
 /// passwords, newest first.
 fn history_of(
-    entry: &keepass::db::Entry,
+    entry: &RawEntry,
     current: &str,
     modified: Option<Timestamp>,
 ) -> (Option<Timestamp>, Vec<PastPassword>) {
-    let Some(history) = entry.history.as_ref() else {
-        return (None, Vec::new());
-    };
-    let items = history.get_entries();
+    let items = &entry.history;
     if items.is_empty() {
         return (None, Vec::new());
     }
@@ -381,7 +462,7 @@ fn history_of(
     let mut order: Vec<(Option<Timestamp>, usize)> = items
         .iter()
         .enumerate()
-        .map(|(i, e)| (utc(e.times.last_modification), i))
+        .map(|(i, e)| (e.modified, i))
         .collect();
     order.sort_unstable_by(|a, b| b.cmp(a));
 
@@ -394,7 +475,7 @@ fn history_of(
         let Some(version) = items.get(i) else {
             continue;
         };
-        let pw = field(version, "Password");
+        let pw = version.field("Password");
         if pw == current {
             if in_current_run {
                 set_at = time;

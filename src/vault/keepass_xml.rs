@@ -65,12 +65,12 @@ pub fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError>
     Ok(())
 }
 
-fn not_utf8() -> FormatError {
+pub(super) fn not_utf8() -> FormatError {
     FormatError::Invalid("XML text is not valid UTF-8".to_owned())
 }
 
 /// A parse error as one line, without any text content of the file.
-fn xml_error(e: &quick_xml::Error, pos: u64) -> FormatError {
+pub(super) fn xml_error(e: &quick_xml::Error, pos: u64) -> FormatError {
     use quick_xml::Error as E;
     let what = match e {
         E::Syntax(s) => s.to_string(),
@@ -88,7 +88,7 @@ fn xml_error(e: &quick_xml::Error, pos: u64) -> FormatError {
     FormatError::Invalid(format!("malformed XML at byte {pos}: {what}"))
 }
 
-fn resolve_entity(r: &quick_xml::events::BytesRef<'_>) -> Result<char, FormatError> {
+pub(super) fn resolve_entity(r: &quick_xml::events::BytesRef<'_>) -> Result<char, FormatError> {
     let bad = || FormatError::Invalid("malformed XML: invalid entity reference".to_owned());
     if r.is_char_ref() {
         return r.resolve_char_ref().ok().flatten().ok_or_else(bad);
@@ -382,7 +382,7 @@ fn is_extra_url(key: &str) -> bool {
 }
 
 /// KeePassXC `otp`, legacy `TOTP Seed`, KeePass 2.47+ `TimeOtp-Secret*` / `HmacOtp-Secret*`.
-fn is_totp_key(key: &str) -> bool {
+pub(super) fn is_totp_key(key: &str) -> bool {
     key == "otp"
         || key == "TOTP Seed"
         || key.starts_with("TimeOtp-Secret")
@@ -458,7 +458,7 @@ fn past_passwords(
 
 /// ISO-8601 (`2010-08-25T16:19:25Z`) or base64 of an int64 LE count of seconds since
 /// 0001-01-01 (KeePassXC's export of a KDBX 4 database).
-fn parse_time(s: &str) -> Option<Timestamp> {
+pub(super) fn parse_time(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     if s.is_empty() {
         return None;

@@ -1,11 +1,11 @@
-//! A read-only look at the outer header of a KeePass file, before the `keepass` crate sees it.
+//! A read-only look at the outer header of a KeePass file, before any decryption.
 //!
-//! The crate reads fixed-size header fields with `byteorder` calls that panic on short input
-//! and only checks the KDBX 4 header hash after parsing the header. This module walks the
-//! same structure with bounds checks, so that a truncated or tampered header becomes a clear
-//! error instead of a panic, and it tells the versions apart that the crate cannot read
-//! (KDBX 2.x, the KeePass 2 pre-release format). For KDBX 3 it also returns the header
-//! length, needed to verify the header hash stored in the inner XML.
+//! This walks the header structure with bounds checks, so that a truncated or tampered
+//! header becomes a clear error (the `keepass` crate, still used for KeePass 1, panics on
+//! short fields), and it tells the versions apart that cannot be read (KDBX 2.x, the
+//! KeePass 2 pre-release format). For KDBX 3 it returns the header length (the header hash
+//! in the inner XML covers it); for KDBX 4 it checks the header SHA-256, the KDF memory cap
+//! and that the HMAC block stream is complete.
 
 use crate::vault::FormatError;
 use sha2::{Digest, Sha256};
@@ -38,7 +38,7 @@ pub(crate) enum Kind {
         /// Bytes covered by the header hash (`Meta/HeaderHash` in the inner XML).
         header_len: usize,
     },
-    /// KDBX 4.x (header hash checked here, header HMAC and block HMACs by the crate).
+    /// KDBX 4.x (header hash checked here, header HMAC and block HMACs in `decrypt`).
     Kdbx4,
 }
 
@@ -227,7 +227,7 @@ fn check_kdbx4_header(bytes: &[u8]) -> Result<(), FormatError> {
     check_kdbx4_blocks(bytes, pos + 64)
 }
 
-/// The HMAC block stream must end with its empty terminating block. The crate accepts a
+/// The HMAC block stream must end with its empty terminating block. The crate accepted a
 /// stream cut at a block boundary; the blocks it did get are authentic, but the file is not
 /// whole, so refuse it.
 fn check_kdbx4_blocks(bytes: &[u8], mut pos: usize) -> Result<(), FormatError> {
@@ -249,76 +249,16 @@ fn check_kdbx4_blocks(bytes: &[u8], mut pos: usize) -> Result<(), FormatError> {
     }
 }
 
-/// Verifies the KDBX 3 header hash: `Meta/HeaderHash` in the decrypted XML is the base64
-/// SHA-256 of the outer header. The crate does not check it; KeePass and KeePassXC do.
-/// Files without the element (written before KeePass 2.20) pass.
-pub(crate) fn verify_kdbx3_header_hash(
-    bytes: &[u8],
-    header_len: usize,
-    xml: &[u8],
-) -> Result<(), FormatError> {
-    use base64::Engine as _;
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut depth_path: Vec<Vec<u8>> = Vec::new();
-    let mut stored: Option<String> = None;
-    loop {
-        let Ok(event) = reader.read_event_into(&mut buf) else {
-            return Err(corrupt("the decrypted XML is malformed"));
-        };
-        match event {
-            Event::Eof => break,
-            Event::Start(e) => depth_path.push(e.name().as_ref().to_vec()),
-            Event::End(e) => {
-                if e.name().as_ref() == b"Meta" && depth_path.len() == 2 {
-                    break;
-                }
-                depth_path.pop();
-            }
-            Event::Text(t)
-                if depth_path.iter().map(Vec::as_slice).eq([
-                    &b"KeePassFile"[..],
-                    b"Meta",
-                    b"HeaderHash",
-                ]) =>
-            {
-                if let Ok(text) = t.xml_content() {
-                    stored = Some(text.trim().to_owned());
-                }
-            }
-            _ => {}
-        }
-        buf.clear();
-    }
-    let Some(stored) = stored else {
-        return Ok(());
-    };
-    let header = bytes
-        .get(..header_len)
-        .ok_or_else(|| corrupt("outer header cut short"))?;
-    let matches = base64::engine::general_purpose::STANDARD
-        .decode(stored.as_bytes())
-        .is_ok_and(|h| h.as_slice() == Sha256::digest(header).as_slice());
-    if matches {
-        Ok(())
-    } else {
-        Err(FormatError::Invalid(
-            "header hash mismatch: the file was tampered with or corrupted".to_owned(),
-        ))
-    }
-}
-
 /// One value of a KDBX 4 variant dictionary.
-struct VdItem<'a> {
-    kind: u8,
-    key: &'a [u8],
-    value: &'a [u8],
+pub(crate) struct VdItem<'a> {
+    pub kind: u8,
+    pub key: &'a [u8],
+    pub value: &'a [u8],
 }
 
 /// Parses a variant dictionary exactly as the crate does, with the bounds checks it lacks
 /// for fixed-size values.
-fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, FormatError> {
+pub(crate) fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, FormatError> {
     let bad = |what: &str| corrupt(&format!("header variant dictionary: {what}"));
     let Some(version) = u16_at(buf, 0) else {
         return Err(bad("cut short"));

@@ -38,6 +38,42 @@ pub(crate) fn check(bytes: &[u8]) -> Result<usize, FormatError> {
     Ok(32)
 }
 
+/// The key-file element of the composite key, derived exactly as the `keepass` crate does:
+/// an XML key file gives its decoded `Data` (hex for version 2.0, base64 otherwise, the raw
+/// text when undecodable), a 32-byte file is the key, a 64-character hex file is decoded,
+/// and any other file is hashed with SHA-256.
+pub(crate) fn key_element(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
+    if let Some(xml) = xml_key(bytes) {
+        if xml.version.as_deref() == Some("2.0") {
+            let digits: Zeroizing<String> = Zeroizing::new(
+                xml.data
+                    .trim()
+                    .chars()
+                    .filter(|c| !matches!(c, ' ' | '\n' | '\t' | '\r'))
+                    .collect(),
+            );
+            if let Some(raw) = decode_hex(&digits) {
+                return raw;
+            }
+            return Zeroizing::new(xml.data.as_bytes().to_vec());
+        }
+        return match base64::engine::general_purpose::STANDARD.decode(xml.data.as_bytes()) {
+            Ok(raw) => Zeroizing::new(raw),
+            Err(_) => Zeroizing::new(xml.data.as_bytes().to_vec()),
+        };
+    }
+    if bytes.len() == 32 {
+        return Zeroizing::new(bytes.to_vec());
+    }
+    if bytes.len() == 64
+        && let Ok(hex) = std::str::from_utf8(bytes)
+        && let Some(raw) = decode_hex(hex)
+    {
+        return raw;
+    }
+    Zeroizing::new(Sha256::digest(bytes).to_vec())
+}
+
 /// The parts of an XML key file, found the way the crate finds them.
 struct XmlKey {
     version: Option<String>,
@@ -142,7 +178,7 @@ fn check_xml(key: &XmlKey) -> Result<usize, FormatError> {
 }
 
 fn decode_hex(digits: &str) -> Option<Zeroizing<Vec<u8>>> {
-    if !digits.len().is_multiple_of(2) {
+    if !digits.len().is_multiple_of(2) || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = Zeroizing::new(Vec::with_capacity(digits.len() / 2));
