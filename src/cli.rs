@@ -1,7 +1,7 @@
 //! The command line: clap definitions only. Resolution into settings lives in `settings.rs`.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use credaudit::config::BreachMode;
+use credaudit::config::{BreachMode, SkipCheck};
 use credaudit::model::Format;
 use credaudit::report::{FailLevel, OutputFormat};
 use std::path::PathBuf;
@@ -138,6 +138,11 @@ pub struct Options {
     /// every account sharing its password, a past password or a near variant is exposed
     #[arg(long, value_name = "QUERY", help_heading = "Analysis")]
     pub compromised: Vec<String>,
+
+    /// Skip an analysis (repeatable): `--skip weak --skip variants` leaves reuse, breach and
+    /// age checks, e.g. for a breach-only audit
+    #[arg(long, value_enum, value_name = "CHECK", help_heading = "Analysis")]
+    pub skip: Vec<SkipCheck>,
 
     #[command(flatten)]
     pub breach: BreachOptions,

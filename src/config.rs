@@ -47,6 +47,9 @@ pub struct Config {
     /// Ignore file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_file: Option<PathBuf>,
+    /// Analyses to skip (`--skip`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip: Vec<SkipCheck>,
     /// Extra account-value rules: host or title pattern -> value class, consulted before the
     /// built-in table.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -64,6 +67,16 @@ pub enum BreachMode {
     Offline,
     /// No breach checks.
     Off,
+}
+
+/// An analysis that can be skipped (`--skip`), e.g. to run only the breach check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipCheck {
+    /// The zxcvbn strength check (the costliest analysis).
+    Weak,
+    /// Near-variant detection.
+    Variants,
 }
 
 /// A config file that could not be used.

@@ -4,7 +4,7 @@
 use crate::cli::{BreachOptions, ColorWhen, Options};
 use anyhow::{Context, Result, bail};
 use credaudit::analyze;
-use credaudit::config::{self, BreachMode, Config};
+use credaudit::config::{self, BreachMode, Config, SkipCheck};
 use credaudit::model::Format;
 use credaudit::rank::Policy;
 use credaudit::report::{FailLevel, OutputFormat};
@@ -63,6 +63,7 @@ pub struct Settings {
     #[serde(serialize_with = "serialize_opt_days")]
     pub max_age: Option<chrono::Duration>,
     pub compromised: Vec<String>,
+    pub skip: Vec<SkipCheck>,
     pub account_values: Vec<(String, credaudit::rank::AccountValue)>,
     pub breach: BreachSettings,
     pub output: OutputSettings,
@@ -186,6 +187,11 @@ pub fn resolve(
         since: opts.since,
         max_age,
         compromised: opts.compromised.clone(),
+        skip: if opts.skip.is_empty() {
+            config.skip.clone()
+        } else {
+            opts.skip.clone()
+        },
         account_values: config.values.into_iter().collect(),
         output: OutputSettings {
             format,
@@ -214,6 +220,8 @@ impl Settings {
             max_age: self.max_age,
             now,
             compromised: self.compromised.clone(),
+            skip_weak: self.skip.contains(&SkipCheck::Weak),
+            skip_variants: self.skip.contains(&SkipCheck::Variants),
         }
     }
 

@@ -463,3 +463,47 @@ fn output_format_snapshots() {
         insta::assert_snapshot!(format!("demo_{format}"), text);
     }
 }
+
+#[test]
+fn skip_leaves_only_the_cheap_checks() {
+    let h = home();
+    let out = credaudit(h.path())
+        .args([
+            "audit",
+            DEMO,
+            "--hibp-file",
+            DEMO_CORPUS,
+            "--skip",
+            "weak",
+            "--skip",
+            "variants",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json_of(&out);
+    let codes: Vec<String> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| {
+            a["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["code"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert!(codes.iter().any(|c| c == "breached"), "{codes:?}");
+    assert!(codes.iter().any(|c| c == "reused"), "{codes:?}");
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.starts_with("weak") || c == "variant"),
+        "{codes:?}"
+    );
+}

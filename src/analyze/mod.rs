@@ -26,6 +26,10 @@ pub struct Settings {
     pub now: Timestamp,
     /// `--compromised` queries: title substring, host, or entry id.
     pub compromised: Vec<String>,
+    /// Skip the zxcvbn strength check (`--skip weak`): the costliest analyzer.
+    pub skip_weak: bool,
+    /// Skip near-variant detection (`--skip variants`).
+    pub skip_variants: bool,
 }
 
 impl Default for Settings {
@@ -36,6 +40,8 @@ impl Default for Settings {
             max_age: None,
             now: chrono::Utc::now(),
             compromised: Vec::new(),
+            skip_weak: false,
+            skip_variants: false,
         }
     }
 }
@@ -206,10 +212,41 @@ pub fn run(
         })
         .collect();
 
-    let (strengths, labels) = rayon::join(
-        || strength::analyze(entries),
-        || variants::cluster_labels(&nodes),
-    );
+    // The breach check waits on the network or the disk: run it on its own thread while the
+    // CPU-bound analyzers use the rayon pool.
+    let (strengths, labels, verdicts) = std::thread::scope(|scope| {
+        let lookups = breach.map(|source| {
+            let index = &index;
+            scope.spawn(move || breach::check(entries, index, source, progress))
+        });
+        let (strengths, labels) = rayon::join(
+            || {
+                if settings.skip_weak {
+                    vec![None; entries.len()]
+                } else {
+                    strength::analyze(entries)
+                }
+            },
+            || {
+                if settings.skip_variants {
+                    (0..nodes.len()).collect()
+                } else {
+                    variants::cluster_labels(&nodes)
+                }
+            },
+        );
+        let verdicts = lookups.map(|handle| {
+            handle.join().unwrap_or_else(|_| {
+                vec![
+                    Some(Verdict::Unchecked(
+                        "the breach check failed unexpectedly".to_owned()
+                    ));
+                    entries.len()
+                ]
+            })
+        });
+        (strengths, labels, verdicts)
+    });
 
     let mut out: Vec<EntryFindings> = vec![EntryFindings::default(); entries.len()];
 
@@ -279,8 +316,7 @@ pub fn run(
     }
 
     // Breach verdicts: one lookup per distinct password.
-    if let Some(source) = breach {
-        let verdicts = breach::check(entries, &index, source, progress);
+    if let Some(verdicts) = verdicts {
         for (f, v) in out.iter_mut().zip(verdicts) {
             f.breach = v;
         }
