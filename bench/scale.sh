@@ -7,7 +7,7 @@
 #
 # Usage: bench/scale.sh
 # Env:   CORPUS (default /work/targets/breach/hibp-100m.txt; sorted HASH:COUNT, made by the breach
-#          bench's `gen` sub-command, see bench/notes/breach.md; nothing is downloaded)
+#          bench's `gen` sub-command, see BENCHMARKS.md, section 5; nothing is downloaded)
 #        SIZES ("10000 100000"), FORMATS ("xml json": KeePass 2 XML, Bitwarden JSON; add "kdbx"
 #          for a KDBX imported by keepassxc-cli with its default KDF), RUNS (5),
 #        CARGO_TARGET_DIR (target), CREDAUDIT, GEN_VAULT (default: the release builds there),
@@ -28,7 +28,7 @@ export BENCH_PW=bench-master-password
 for t in "$CREDAUDIT" "$GEN_VAULT" "$GNU_TIME"; do
   [ -x "$t" ] || { echo "missing $t (cargo build --release && cargo build --release --example gen_vault)" >&2; exit 2; }
 done
-[ -f "$CORPUS" ] || { echo "missing corpus $CORPUS (see bench/notes/breach.md)" >&2; exit 2; }
+[ -f "$CORPUS" ] || { echo "missing corpus $CORPUS (see BENCHMARKS.md, section 5)" >&2; exit 2; }
 if [ -z "${WORK:-}" ]; then
   WORK=$(mktemp -d)
   [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT

@@ -1,8 +1,8 @@
-//! Breach-check benchmarks (plain binary, `harness = false`). Figures go to bench/notes/breach.md.
+//! Breach-check benchmarks (plain binary, `harness = false`). Figures: BENCHMARKS.md, section 5.
 //!
 //! `cargo bench --bench breach` runs the online benchmark against the loopback server and, when
 //! the corpus exists (`$CREDAUDIT_HIBP_CORPUS`, default /work/targets/breach/hibp-100m.txt), the
-//! offline one. The built binary also has sub-commands used by bench/hibp_side_by_side.sh:
+//! offline one. The built binary also has sub-commands used by the bench scripts:
 //!
 //! - `gen PATH [LINES]`: a sorted corpus of uniformly random SHA-1s plus 1,000 known "leaked"
 //!   passwords (`credaudit-bench-leaked-{i}`, count i+1), `HASH:COUNT` LF lines;

@@ -1,4 +1,4 @@
-//! KeePass reader cost on top of key derivation (see `bench/notes/kdbx.md`).
+//! KeePass reader cost on top of key derivation (see BENCHMARKS.md, section 3).
 //!
 //! Two KDBX 4 files with the same cheap KDF (Argon2d, 1 MiB, 1 pass): one with a single
 //! entry, one with 10,000 entries (200 groups of 50, every tenth entry with 3 history

@@ -2,7 +2,7 @@
 //! plus the password-protected Bitwarden export: its KDF cost (reported on its own) and the
 //! decryption + parse cost with a negligible KDF.
 //!
-//! Run: `cargo bench --bench readers_json`. Method and figures: bench/notes/readers-json.md.
+//! Run: `cargo bench --bench readers_json`. Method and figures: BENCHMARKS.md, section 2.
 
 #![allow(clippy::print_stderr)] // a bench reports its input sizes
 

@@ -2,7 +2,7 @@
 //!
 //! `cargo bench --bench readers_text` runs criterion. For peak memory, run the bench binary
 //! with `READERS_TEXT_MEM=<format>:<entries>` under `/usr/bin/time -v`: it generates the input,
-//! reads it once and exits (see bench/notes/readers-text.md).
+//! reads it once and exits (see BENCHMARKS.md, section 1).
 
 use credaudit::model::Format;
 use credaudit::vault::{ReadOptions, Vault, read_bytes};

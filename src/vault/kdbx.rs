@@ -11,7 +11,7 @@
 //!   [`inner::parse`] streams the inner XML, decrypting protected values with the inner
 //!   random stream and checking the KDBX 3 `Meta/HeaderHash`. The crate's serde XML model
 //!   was 10x slower than decryption and KDBX 3 needed a second decryption for the header
-//!   hash; see `bench/notes/kdbx.md`.
+//!   hash; see BENCHMARKS.md, section 3.
 //! * KDB: `keepass::Database::parse`, behind `catch_unwind`.
 //!
 //! Entry mapping:
