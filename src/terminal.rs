@@ -3,7 +3,7 @@
 use credaudit::breach::Progress;
 use credaudit::secret::Secret;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 
 /// Turns core dumps off for this process: a crash must not write vault passwords to disk.
 pub fn disable_core_dumps() {
@@ -20,9 +20,15 @@ pub fn disable_core_dumps() {
     }
 }
 
-/// Asks for a password on the controlling terminal without echo. `None` when there is no
-/// terminal (cron, CI): the caller then reports that a password is required.
+/// Asks for a password on the controlling terminal without echo. `None` when nobody is there
+/// to answer (cron, CI, a test harness): the caller then reports that a password is required.
+///
+/// The prompt goes through `/dev/tty`, so it works while stdin carries an export; it is only
+/// shown when stderr is a terminal, so a process whose output is captured never waits.
 pub fn prompt_password(prompt: &str) -> Option<Secret> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
     rpassword::prompt_password(prompt).ok().map(Secret::new)
 }
 

@@ -507,3 +507,43 @@ fn skip_leaves_only_the_cheap_checks() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn keepass_master_password_from_stdin_env_or_nowhere() {
+    let h = home();
+    let kdbx = "fixtures/kdbx/password.kdbx";
+    credaudit(h.path())
+        .args(["audit", kdbx, "--password-stdin", "--breach", "off"])
+        .write_stdin("credaudit-fixture\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(kdbx): 4 logins"));
+    credaudit(h.path())
+        .args([
+            "audit",
+            kdbx,
+            "--password-env",
+            "CREDAUDIT_TEST_PW",
+            "--breach",
+            "off",
+        ])
+        .env("CREDAUDIT_TEST_PW", "not-the-password")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "wrong master password or key file",
+        ))
+        .stderr(predicate::str::contains("not-the-password").not());
+    // No terminal, no flag: a clear error instead of a hang.
+    credaudit(h.path())
+        .args(["audit", kdbx, "--breach", "off"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a password"));
+    // The vault on stdin and the password on stdin cannot both work.
+    credaudit(h.path())
+        .args(["audit", "-", "--password-stdin"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
+}
