@@ -208,13 +208,27 @@ fn keyword_matches(text: &str, keyword: &str) -> bool {
     Hay::new(text).matches(&kw)
 }
 
-/// Length of the matching host pattern (lower-case), if it matches.
-fn host_pattern_len(host: &str, pattern: &str) -> Option<usize> {
-    if let Some(name) = pattern.strip_suffix(".*") {
-        let reg = crate::analyze::urls::registrable_domain(host);
-        let label = reg.split('.').next().unwrap_or("");
-        return (label == name).then_some(name.len());
+/// A host with its site label (first label of the registrable domain), computed once: the
+/// value table holds a few hundred patterns and every entry is matched against all of them.
+struct HostKey {
+    host: String,
+    site: String,
+}
+
+impl HostKey {
+    fn new(host: String) -> Self {
+        let reg = crate::analyze::urls::registrable_domain(&host);
+        let site = reg.split('.').next().unwrap_or("").to_owned();
+        HostKey { host, site }
     }
+}
+
+/// Length of the matching host pattern (lower-case), if it matches.
+fn host_pattern_len(key: &HostKey, pattern: &str) -> Option<usize> {
+    if let Some(name) = pattern.strip_suffix(".*") {
+        return (key.site == name).then_some(name.len());
+    }
+    let host = key.host.as_str();
     let hit = host == pattern
         || (host.len() > pattern.len()
             && host.ends_with(pattern)
@@ -227,10 +241,11 @@ fn host_pattern_len(host: &str, pattern: &str) -> Option<usize> {
 /// [`values::HOSTS`] table (longest matching pattern over all URLs), then [`values::KEYWORDS`]
 /// on the title, then on the group path; else [`AccountValue::Other`].
 pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
-    let hosts: Vec<String> = entry
+    let hosts: Vec<HostKey> = entry
         .urls
         .iter()
         .filter_map(|u| crate::analyze::urls::host_of(u))
+        .map(HostKey::new)
         .collect();
     let group = entry.group.join(" / ");
     for (pattern, value) in &policy.value_overrides {
