@@ -219,8 +219,9 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
     let Some(candidate) = candidate.filter(|c| !c.is_empty()) else {
         bail!("no password given: type it at the prompt or pipe it on stdin");
     };
+    // A borrowed prefix (same 100-character cap as the audit), so no unwiped copy is made.
     let entropy = zxcvbn::zxcvbn(
-        &candidate.expose().chars().take(100).collect::<String>(),
+        credaudit::analyze::strength::truncated(candidate.expose()),
         &[],
     );
     let score = u8::from(entropy.score());

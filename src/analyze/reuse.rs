@@ -12,8 +12,9 @@ use super::{ReuseGroup, RotatedAway};
 use crate::model::Entry;
 use std::collections::HashMap;
 
-/// The distinct current passwords of a run.
-#[derive(Debug, Default)]
+/// The distinct current passwords of a run. `Debug` is written by hand: the lookup map is
+/// keyed by password text.
+#[derive(Default)]
 pub struct PasswordIndex<'a> {
     /// Per entry: index into [`PasswordIndex::members`], `None` for an empty password.
     pub entry_pw: Vec<Option<usize>>,
@@ -21,6 +22,16 @@ pub struct PasswordIndex<'a> {
     pub members: Vec<Vec<usize>>,
     /// Lookup by password text (borrowed, in memory only).
     by_pw: HashMap<&'a str, usize>,
+}
+
+impl std::fmt::Debug for PasswordIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordIndex")
+            .field("entry_pw", &self.entry_pw)
+            .field("members", &self.members)
+            .field("by_pw", &"<redacted>")
+            .finish()
+    }
 }
 
 impl<'a> PasswordIndex<'a> {
@@ -128,6 +139,17 @@ mod tests {
     use super::*;
     use crate::model::PastPassword;
     use chrono::TimeZone;
+
+    #[test]
+    fn debug_never_shows_passwords() {
+        let entries = vec![Entry {
+            password: "Tulip#2001".into(),
+            ..Entry::default()
+        }];
+        let index = PasswordIndex::new(&entries);
+        let node = crate::analyze::variants::Node::bare("Tulip#2001");
+        assert!(!format!("{index:?} {node:?}").contains("Tulip"));
+    }
 
     fn entry(title: &str, pw: &str) -> Entry {
         Entry {

@@ -61,12 +61,22 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// One distinct password and the site words of the entries holding it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Node<'a> {
     /// The password text (borrowed; never copied out of this module).
     pub password: &'a str,
     /// Lower-case site words (title words, host labels) of every entry holding it.
     pub site_tokens: Vec<String>,
+}
+
+// By hand: the derived form would print the password.
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("password", &"<redacted>")
+            .field("site_tokens", &self.site_tokens)
+            .finish()
+    }
 }
 
 impl<'a> Node<'a> {
