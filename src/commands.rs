@@ -62,7 +62,10 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
         let outcome = ignores.apply(&mut report, now.date_naive());
         report.warnings.extend(outcome.warnings);
     }
-    let current = Baseline::from_report(&report, now);
+    // Taken before the baseline filters the report: the new baseline holds every finding.
+    let current = settings
+        .update_baseline
+        .then(|| Baseline::from_report(&report, now));
     if let Some(baseline) = &baseline {
         baseline.apply(&mut report);
     }
@@ -75,9 +78,7 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     }
 
     write_report(&report, &settings)?;
-    if settings.update_baseline
-        && let Some(path) = &settings.baseline
-    {
+    if let (Some(current), Some(path)) = (&current, &settings.baseline) {
         current.save(path)?;
     }
     Ok(exit)

@@ -4,7 +4,7 @@
 //! Every string that came from a vault passes through [`crate::sanitize::sanitize`] when the
 //! report is built, so no renderer can emit a terminal escape sequence from a crafted title.
 
-use crate::analyze::{Findings, Staleness};
+use crate::analyze::Findings;
 use crate::breach::Verdict;
 use crate::model::{Entry, SkipReason, Timestamp};
 use crate::rank::{AccountValue, RankedAccount, Reason, ReasonCode};
@@ -267,33 +267,28 @@ impl Report {
 
 impl Summary {
     fn of(entries: &[Entry], findings: &Findings, accounts: &[Account]) -> Self {
-        let audited: Vec<usize> = (0..entries.len()).collect();
-        let f = |i: &usize| findings.entries.get(*i);
-        let count = |pred: &dyn Fn(&crate::analyze::EntryFindings) -> bool| {
-            audited.iter().filter_map(f).filter(|ef| pred(ef)).count()
+        let count = |pred: fn(&crate::analyze::EntryFindings) -> bool| {
+            findings.entries.iter().filter(|ef| pred(ef)).count()
+        };
+        let is_weak = |code| {
+            matches!(
+                code,
+                ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey
+            )
         };
         Summary {
             accounts_audited: entries.len(),
             to_rotate: accounts.iter().filter(|a| a.needs_rotation()).count(),
-            breached: count(&|ef| matches!(ef.breach, Some(Verdict::Seen(_)))),
+            breached: count(|ef| matches!(ef.breach, Some(Verdict::Seen(_)))),
             reuse_groups: findings.reuse_groups.len(),
             reused_accounts: findings.reuse_groups.iter().map(|g| g.members.len()).sum(),
-            variants: count(&|ef| !ef.variants.is_empty()),
+            variants: count(|ef| !ef.variants.is_empty()),
             weak: accounts
                 .iter()
-                .filter(|a| {
-                    a.reasons
-                        .iter()
-                        .any(|r| matches!(r.code, ReasonCode::Weak | ReasonCode::WeakPin))
-                })
+                .filter(|a| a.reasons.iter().any(|r| is_weak(r.code)))
                 .count(),
-            stale: count(&|ef| {
-                matches!(
-                    ef.stale,
-                    Some(Staleness::BeforeIncident(_) | Staleness::TooOld(_) | Staleness::Unknown)
-                )
-            }),
-            unchecked: count(&|ef| matches!(ef.breach, Some(Verdict::Unchecked(_)))),
+            stale: count(|ef| ef.stale.is_some()),
+            unchecked: count(|ef| matches!(ef.breach, Some(Verdict::Unchecked(_)))),
             ignored: 0,
         }
     }
