@@ -202,6 +202,16 @@ pub struct BreachOptions {
     #[arg(long, value_name = "URL", help_heading = "Breach check")]
     pub hibp_url: Option<String>,
 
+    /// PEM file of extra trusted CA certificates for the range API (an internal mirror or a
+    /// TLS-inspecting proxy); the system's trust store stays in use
+    #[arg(long, value_name = "PEM", help_heading = "Breach check")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Proxy for range requests, http://[user:password@]host:port [default: HTTPS_PROXY /
+    /// HTTP_PROXY, minus NO_PROXY]
+    #[arg(long, value_name = "URL", help_heading = "Breach check")]
+    pub proxy: Option<String>,
+
     /// Concurrent range requests [default: 8]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Breach check")]
     pub concurrency: Option<u16>,

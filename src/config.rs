@@ -32,6 +32,12 @@ pub struct Config {
     /// Base URL of the Pwned Passwords range API (an internal mirror).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hibp_url: Option<String>,
+    /// Extra trusted CA certificates (PEM) for the range API (`--ca-file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// Proxy for range requests (`--proxy`); may hold credentials, never printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
     /// Downloaded Pwned Passwords corpus (file or per-prefix directory).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hibp_file: Option<PathBuf>,

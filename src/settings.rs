@@ -29,7 +29,11 @@ pub enum PasswordSource {
 pub struct BreachSettings {
     pub mode: BreachMode,
     pub hibp_file: Option<PathBuf>,
+    #[serde(serialize_with = "serialize_redacted")]
     pub hibp_url: String,
+    pub ca_file: Option<PathBuf>,
+    #[serde(serialize_with = "serialize_redacted_opt")]
+    pub proxy: Option<String>,
     pub concurrency: usize,
     pub cache_dir: Option<PathBuf>,
     #[serde(serialize_with = "serialize_days")]
@@ -125,6 +129,8 @@ pub fn resolve_breach(
             .clone()
             .or_else(|| config.hibp_url.clone())
             .unwrap_or_else(|| "https://api.pwnedpasswords.com".to_owned()),
+        ca_file: opts.ca_file.clone().or_else(|| config.ca_file.clone()),
+        proxy: opts.proxy.clone().or_else(|| config.proxy.clone()),
         concurrency: opts
             .concurrency
             .map(usize::from)
@@ -238,4 +244,19 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size_of(std::io::stdout())
         .map(|(w, _)| usize::from(w.0))
         .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+}
+
+/// URLs in `credaudit config` output without their credentials.
+fn serialize_redacted<S: serde::Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&credaudit::breach::online::redact_credentials(url))
+}
+
+fn serialize_redacted_opt<S: serde::Serializer>(
+    url: &Option<String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(url) => serialize_redacted(url, s),
+        None => s.serialize_none(),
+    }
 }

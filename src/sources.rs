@@ -37,6 +37,8 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
     let online = OnlineConfig {
         base_url: settings.hibp_url.clone(),
         concurrency: settings.concurrency,
+        ca_file: settings.ca_file.clone(),
+        proxy: settings.proxy.clone(),
         ..OnlineConfig::default()
     };
     let fetcher = OnlineFetcher::new(online)?;

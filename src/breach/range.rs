@@ -118,6 +118,51 @@ impl RangeBody {
     }
 }
 
+/// Fewest rows with a non-zero count a range answer may have and still be taken as complete.
+/// Every real range has hundreds (about 2,000 in 2026; about 480 even in the 2018 corpus), so
+/// fewer means a body cut off at a line boundary, or a stub that is not the corpus.
+pub const MIN_REAL_ROWS: usize = 100;
+
+/// Why a parsed range answer cannot be a real one, if it cannot: padding only, or far too few
+/// rows. The text names the problem, never a hash.
+///
+/// Run on answers to padded requests (`Add-Padding: true`), where a real range always has
+/// non-zero rows.
+pub fn implausibility(body: &RangeBody) -> Option<String> {
+    if body.is_empty() {
+        return Some(
+            "range data has only padding rows (count 0), but every real range has real rows"
+                .to_owned(),
+        );
+    }
+    if body.len() < MIN_REAL_ROWS {
+        return Some(format!(
+            "range data too short ({} rows; a real range has hundreds): cut off?",
+            body.len()
+        ));
+    }
+    None
+}
+
+/// If the first row of a body is a full 40-hex hash (`HASH:COUNT`, as in a corpus file) rather
+/// than a 35-hex suffix, the reason it is not this prefix's range; `None` otherwise.
+pub fn foreign_rows(raw: &[u8], prefix: super::Prefix) -> Option<String> {
+    let first = raw
+        .split(|&b| b == b'\n')
+        .map(trim_line)
+        .find(|l| !l.is_empty())?;
+    let (hex, rest) = first.split_at_checked(SUFFIX_LEN + 5)?;
+    if !rest.starts_with(b":") || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let ours = prefix.to_string();
+    Some(if hex[..5].eq_ignore_ascii_case(ours.as_bytes()) {
+        "range data holds full hashes instead of suffixes: not a range API".to_owned()
+    } else {
+        "range data is for another prefix: the server answered a different request".to_owned()
+    })
+}
+
 /// Strips a trailing `\r` and surrounding spaces/tabs.
 pub(crate) fn trim_line(line: &[u8]) -> &[u8] {
     let mut line = line;
