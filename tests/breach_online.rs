@@ -23,6 +23,7 @@ fn config(server: &HibpServer) -> OnlineConfig {
         max_retries: 3,
         backoff_base: Duration::from_millis(5),
         backoff_max: Duration::from_millis(40),
+        ..OnlineConfig::default()
     }
 }
 
