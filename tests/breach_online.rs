@@ -3,12 +3,16 @@
 
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
+#[path = "support/connect_proxy.rs"]
+mod connect_proxy;
 
 use credaudit::breach::online::{OnlineConfig, OnlineError, OnlineFetcher, OnlineSource};
 use credaudit::breach::range::RangeSource;
 use credaudit::breach::{BreachSource, NoProgress, Progress, Sha1Hash, Verdict, hex_upper};
 use credaudit::secret::Secret;
-use hibp_server::{Fault, HibpServer, sha1_hex};
+use assert_cmd::Command;
+use connect_proxy::ConnectProxy;
+use hibp_server::{Fault, HibpServer, TestPki, sha1_hex};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -345,4 +349,510 @@ fn bad_base_url_is_an_error() {
     let err = OnlineSource::online(cfg).err().expect("error");
     assert!(matches!(err, OnlineError::BadUrl(_)));
     assert!(err.to_string().contains("http"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The online path in the real world: HTTPS, trust, proxies, redirects, failing sources.
+
+/// A config for an HTTPS test server, trusting `ca` through `--ca-file`.
+fn https_config(server: &HibpServer, ca: Option<&std::path::Path>) -> OnlineConfig {
+    OnlineConfig {
+        base_url: server.https_url(),
+        ca_file: ca.map(std::path::Path::to_path_buf),
+        ..config(server)
+    }
+}
+
+fn only_reason(verdicts: &[Verdict]) -> String {
+    let reasons: HashSet<String> = verdicts
+        .iter()
+        .map(|v| match v {
+            Verdict::Unchecked(r) => r.clone(),
+            other => panic!("expected unchecked, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(reasons.len(), 1, "one cause, one text: {reasons:?}");
+    let reason = reasons.into_iter().next().unwrap_or_default();
+    assert!(!reason.contains('\n'), "one line: {reason}");
+    reason
+}
+
+#[test]
+fn https_with_ca_file_speaks_http2_by_alpn_and_pads_one_request_per_prefix() {
+    let pki = TestPki::new();
+    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    server.add_hash(&sha1_hex("password"), 42);
+    let hashes = [hash("password"), hash("unleaked-8c1f"), hash("password")];
+    let ca = pki.ca_file();
+    let v = OnlineSource::online(https_config(&server, Some(&ca)))
+        .unwrap()
+        .lookup(&hashes, &NoProgress);
+    assert_eq!(v, vec![Verdict::Seen(42), Verdict::NotSeen, Verdict::Seen(42)]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one request per unique prefix");
+    for r in &requests {
+        assert_eq!(r.version, "HTTP/2.0");
+        assert_eq!(r.header("add-padding"), Some("true"));
+        assert!(r.header("user-agent").unwrap_or_default().starts_with("credaudit/"));
+        assert!(r.header("referer").is_none());
+        assert_eq!(r.prefix().map(str::len), Some(5));
+    }
+}
+
+#[test]
+fn https_falls_back_to_http1_when_only_that_is_offered() {
+    let pki = TestPki::new();
+    let server = HibpServer::start_https(&pki.server_cert(), &["http/1.1"]);
+    server.add_hash(&sha1_hex("password"), 7);
+    let ca = pki.ca_file();
+    let v = OnlineSource::online(https_config(&server, Some(&ca)))
+        .unwrap()
+        .lookup(&[hash("password")], &NoProgress);
+    assert_eq!(v, vec![Verdict::Seen(7)]);
+    assert!(server.requests().iter().all(|r| r.version == "HTTP/1.1"));
+}
+
+#[test]
+fn https_gzip_and_brotli_bodies_are_decoded() {
+    let pki = TestPki::new();
+    let ca = pki.ca_file();
+    for encoding in ["gzip", "br"] {
+        let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+        server.add_hash(&sha1_hex("password"), 11);
+        server.set_encoding(Some(encoding));
+        let v = OnlineSource::online(https_config(&server, Some(&ca)))
+            .unwrap()
+            .lookup(&[hash("password"), hash("other-3b7e")], &NoProgress);
+        assert_eq!(v, vec![Verdict::Seen(11), Verdict::NotSeen], "{encoding}");
+        assert_eq!(server.served_encodings(), vec![encoding; 2], "{encoding}");
+    }
+}
+
+#[test]
+fn untrusted_wrong_name_expired_and_self_signed_certificates_are_named_and_unchecked() {
+    let pki = TestPki::new();
+    let ca = pki.ca_file();
+    let cases = [
+        (pki.server_cert(), None, "not trusted"),
+        (pki.wrong_name_cert(), Some(&ca), "not valid for 127.0.0.1"),
+        (pki.expired_cert(), Some(&ca), "expired"),
+        (TestPki::self_signed_cert(), None, "not trusted"),
+        (TestPki::self_signed_cert(), Some(&ca), "not trusted"),
+    ];
+    for (cert, ca, words) in cases {
+        let server = HibpServer::start_https(&cert, &["h2", "http/1.1"]);
+        let hashes: Vec<Sha1Hash> = (0..40).map(|i| hash(&format!("tls-{i}"))).collect();
+        let v = OnlineSource::online(https_config(&server, ca.map(|p| p.as_path())))
+            .unwrap()
+            .lookup(&hashes, &NoProgress);
+        let reason = only_reason(&v);
+        assert!(reason.contains(words), "{words}: {reason}");
+        // A certificate problem is not retried, and stops the run: no request got through, and
+        // at most one handshake per concurrent slot was tried.
+        assert_eq!(server.request_count(), 0);
+        assert!(server.connection_count() <= 4, "{}", server.connection_count());
+    }
+    let v = OnlineSource::online(https_config(
+        &HibpServer::start_https(&pki.server_cert(), &["h2"]),
+        None,
+    ))
+    .unwrap()
+    .lookup(&[hash("x")], &NoProgress);
+    assert!(only_reason(&v).contains("--ca-file"));
+}
+
+#[test]
+fn a_ca_file_without_certificates_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("ca.pem");
+    std::fs::write(&bogus, "not a certificate\n").unwrap();
+    for path in [bogus, dir.path().join("missing.pem")] {
+        let cfg = OnlineConfig {
+            ca_file: Some(path),
+            ..OnlineConfig::default()
+        };
+        let err = OnlineSource::online(cfg).err().expect("error");
+        assert!(matches!(err, OnlineError::CaFile { .. }), "{err}");
+        assert!(err.to_string().starts_with("--ca-file "), "{err}");
+    }
+}
+
+#[test]
+fn redirects_are_not_followed_and_no_referer_is_sent() {
+    let server = HibpServer::with_passwords(&[("password", 9)]);
+    server.fail_always(Some(Fault::Redirect(
+        "http://login.portal.example/?next=/range/5BAA6".to_owned(),
+    )));
+    let v = source(&server).lookup(&[hash("password"), hash("zz-other")], &NoProgress);
+    let reason = only_reason(&v);
+    assert!(reason.contains("redirected to login.portal.example"), "{reason}");
+    assert!(!reason.contains("5BAA6") && !reason.contains("/range/"), "{reason}");
+    // No redirect followed, nothing retried: a redirect stops the run at once.
+    assert!(server.request_count() <= 2, "{}", server.request_count());
+    for r in server.requests() {
+        assert!(r.header("referer").is_none());
+    }
+}
+
+#[test]
+fn implausible_bodies_are_failures_not_clean() {
+    let cases = [
+        (Fault::PaddingOnly, "only padding"),
+        (Fault::Short, "too short"),
+        (Fault::OtherPrefix, "another prefix"),
+        (Fault::Html, "HTML page"),
+    ];
+    for (fault, words) in cases {
+        let server = HibpServer::with_passwords(&[("password", 9)]);
+        server.fail_always(Some(fault.clone()));
+        let v = source(&server).lookup(&[hash("password"), hash("other-91")], &NoProgress);
+        let reason = only_reason(&v);
+        assert!(reason.contains(words), "{fault:?}: {reason}");
+    }
+    // Without padding rows or filler, a range with real rows only is still fine.
+    let server = HibpServer::with_passwords(&[("password", 9)]);
+    server.set_padding(false);
+    let v = source(&server).lookup(&[hash("password")], &NoProgress);
+    assert_eq!(v, vec![Verdict::Seen(9)]);
+    // One implausible answer is retried to the right answer.
+    let server = HibpServer::with_passwords(&[("password", 9)]);
+    server.fail_next("5BAA6", [Fault::Short, Fault::PaddingOnly]);
+    let v = source(&server).lookup(&[hash("password")], &NoProgress);
+    assert_eq!(v, vec![Verdict::Seen(9)]);
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let server = HibpServer::with_passwords(&[("password", 9)]);
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    server.fail_next("5BAA6", [Fault::RateLimitedUntil(at)]);
+    let started = Instant::now();
+    let v = source(&server).lookup(&[hash("password")], &NoProgress);
+    assert_eq!(v, vec![Verdict::Seen(9)]);
+    // HTTP dates have whole seconds: at least one of the two seconds is waited for.
+    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert_eq!(server.request_count(), 2);
+}
+
+/// A loopback port with nothing listening.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_source_that_is_down_fails_fast_with_one_cause() {
+    let port = closed_port();
+    let hashes: Vec<Sha1Hash> = (0..300).map(|i| hash(&format!("down-{i}"))).collect();
+    for (base, words) in [
+        (format!("http://127.0.0.1:{port}"), format!("connection refused by 127.0.0.1:{port}")),
+        (
+            "http://credaudit-test.invalid".to_owned(),
+            "cannot resolve credaudit-test.invalid".to_owned(),
+        ),
+    ] {
+        let cfg = OnlineConfig {
+            base_url: base,
+            // The defaults: retries with 250 ms backoff would take minutes over 300 prefixes.
+            ..OnlineConfig::default()
+        };
+        let started = Instant::now();
+        let v = OnlineSource::online(cfg).unwrap().lookup(&hashes, &NoProgress);
+        let took = started.elapsed();
+        assert_eq!(only_reason(&v), words);
+        assert!(took < Duration::from_secs(3), "{took:?}");
+    }
+}
+
+#[test]
+fn server_errors_do_not_count_as_down() {
+    // 503 for one prefix, fine for the others: the others are answered, the 503 one is
+    // retried to its limit.
+    let server = HibpServer::with_passwords(&[("password", 9)]);
+    server.fail_next("5BAA6", std::iter::repeat_n(Fault::Status(503), 10));
+    let others: Vec<Sha1Hash> = (0..20).map(|i| hash(&format!("fine-{i}"))).collect();
+    let mut hashes = vec![hash("password")];
+    hashes.extend(&others);
+    let v = source(&server).lookup(&hashes, &NoProgress);
+    let Verdict::Unchecked(reason) = &v[0] else {
+        panic!("{:?}", v[0])
+    };
+    assert_eq!(reason, "server error (HTTP 503) (gave up after 4 attempts)");
+    assert!(v[1..].iter().all(|v| *v == Verdict::NotSeen));
+}
+
+// ---- through the binary --------------------------------------------------------------------
+
+/// The binary with a private home, no proxy from the outside and a fixed "now".
+fn credaudit(home: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
+        .env_remove("CREDAUDIT_CONFIG");
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A one-login CSV export whose password is `password` (breached in the test servers).
+fn vault(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("vault.csv");
+    std::fs::write(
+        &path,
+        "name,url,username,password\nexample.com,https://example.com/,me,password\nshop.example,https://shop.example/,me,wW8#kP2v!Lq9zR4t\n",
+    )
+    .unwrap();
+    path
+}
+
+/// Runs an audit, returns (exit code, stdout, stderr).
+fn audit(cmd: &mut Command, vault: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = cmd
+        .args(["audit", "--no-cache", "-o", "json"])
+        .args(args)
+        .arg(vault)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn unchecked_reasons(stdout: &str) -> HashSet<String> {
+    let report: serde_json::Value = serde_json::from_str(stdout).expect("JSON report");
+    report["accounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a["reasons"].as_array().cloned().unwrap_or_default())
+        .filter(|r| r["code"] == "unchecked")
+        .map(|r| r["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn audit_over_https_needs_the_ca_file_or_the_system_store() {
+    let h = tempfile::tempdir().unwrap();
+    let v = vault(h.path());
+    let pki = TestPki::new();
+    let ca = pki.ca_file();
+    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    server.add_hash(&sha1_hex("password"), 42);
+    let url = server.https_url();
+
+    // With --ca-file: checked, the breached password found (exit 1: findings).
+    let (code, out, err) = audit(
+        &mut credaudit(h.path()),
+        &v,
+        &["--hibp-url", &url, "--ca-file", ca.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(unchecked_reasons(&out).is_empty(), "{out}");
+    assert!(out.contains("breached"), "{out}");
+
+    // Without it: unchecked, exit 5 (findings and incomplete), one reason naming the fix.
+    let (code, out, err) = audit(&mut credaudit(h.path()), &v, &["--hibp-url", &url]);
+    assert_eq!(code, 5, "{err}");
+    let reasons = unchecked_reasons(&out);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    let reason = reasons.iter().next().unwrap();
+    assert!(reason.contains("not trusted") && reason.contains("--ca-file"), "{reason}");
+
+    // The system trust store is what is used: with the test CA as the system's bundle
+    // (SSL_CERT_FILE, as OpenSSL and rustls-native-certs read it), no --ca-file is needed.
+    let (code, out, err) = audit(
+        credaudit(h.path()).env("SSL_CERT_FILE", &ca),
+        &v,
+        &["--hibp-url", &url],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(unchecked_reasons(&out).is_empty(), "{out}");
+
+    // A system without any trust store: the bundled roots take over, --ca-file still adds.
+    let nothing = h.path().join("no-such-bundle");
+    let (code, out, err) = audit(
+        credaudit(h.path())
+            .env("SSL_CERT_FILE", &nothing)
+            .env("SSL_CERT_DIR", &nothing),
+        &v,
+        &["--hibp-url", &url, "--ca-file", ca.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(unchecked_reasons(&out).is_empty(), "{out}");
+}
+
+#[test]
+fn certificate_problems_exit_incomplete_with_one_line_naming_them() {
+    let h = tempfile::tempdir().unwrap();
+    let v = vault(h.path());
+    let pki = TestPki::new();
+    let ca = pki.ca_file();
+    let ca = ca.to_str().unwrap();
+    for (cert, words) in [
+        (pki.wrong_name_cert(), "not valid for 127.0.0.1"),
+        (pki.expired_cert(), "expired"),
+        (TestPki::self_signed_cert(), "not trusted"),
+    ] {
+        let server = HibpServer::start_https(&cert, &["h2", "http/1.1"]);
+        let (code, out, err) = audit(
+            &mut credaudit(h.path()),
+            &v,
+            &["--hibp-url", &server.https_url(), "--ca-file", ca],
+        );
+        assert!(code == 4 || code == 5, "{code}: {err}");
+        let reasons = unchecked_reasons(&out);
+        assert_eq!(reasons.len(), 1, "{reasons:?}");
+        let reason = reasons.iter().next().unwrap();
+        assert!(reason.contains(words) && !reason.contains('\n'), "{reason}");
+    }
+}
+
+#[test]
+fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
+    let h = tempfile::tempdir().unwrap();
+    let v = vault(h.path());
+    let pki = TestPki::new();
+    let ca = pki.ca_file();
+    let ca = ca.to_str().unwrap();
+    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    server.add_hash(&sha1_hex("password"), 42);
+    let url = server.https_url();
+    let target = server.addr().to_string();
+
+    // reqwest does not exempt loopback from proxies on its own, so the proxy sees the test
+    // server's traffic exactly as it would see api.pwnedpasswords.com's. Both spellings count.
+    for var in ["HTTPS_PROXY", "https_proxy"] {
+        let proxy = ConnectProxy::start();
+        let before = server.connection_count();
+        let (code, out, err) = audit(
+            credaudit(h.path()).env(var, proxy.url()),
+            &v,
+            &["--hibp-url", &url, "--ca-file", ca],
+        );
+        assert_eq!(code, 1, "{var}: {err}");
+        assert!(unchecked_reasons(&out).is_empty(), "{out}");
+        let connects = proxy.connects();
+        assert!(!connects.is_empty(), "{var}: nothing went through the proxy");
+        assert!(connects.iter().all(|c| c.target == target), "{connects:?}");
+        assert_eq!(
+            server.connection_count() - before,
+            connects.len() as u64,
+            "every connection came through the proxy"
+        );
+    }
+
+    // NO_PROXY: straight to the server.
+    let proxy = ConnectProxy::start();
+    let (code, _, err) = audit(
+        credaudit(h.path())
+            .env("HTTPS_PROXY", proxy.url())
+            .env("NO_PROXY", "127.0.0.1"),
+        &v,
+        &["--hibp-url", &url, "--ca-file", ca],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(proxy.connects().is_empty());
+
+    // --proxy, with credentials: used, sent as Proxy-Authorization, never printed.
+    let proxy = ConnectProxy::start();
+    let (code, out, err) = audit(
+        &mut credaudit(h.path()),
+        &v,
+        &[
+            "--hibp-url",
+            &url,
+            "--ca-file",
+            ca,
+            "--proxy",
+            &proxy.url_with_credentials("hana", "s3cret-proxy-pw"),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let connects = proxy.connects();
+    assert!(!connects.is_empty());
+    assert!(connects.iter().all(|c| c.authorization.is_some()));
+    assert!(!out.contains("s3cret") && !err.contains("s3cret"));
+}
+
+#[test]
+fn a_refusing_proxy_is_named_and_its_credentials_are_not() {
+    let h = tempfile::tempdir().unwrap();
+    let v = vault(h.path());
+    let pki = TestPki::new();
+    let ca = pki.ca_file();
+    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    for (status, words) in [(403, "refused CONNECT"), (407, "requires authentication")] {
+        let proxy = ConnectProxy::refusing(status);
+        let (code, out, err) = audit(
+            credaudit(h.path()).env("HTTPS_PROXY", proxy.url_with_credentials("hana", "s3cret-pw")),
+            &v,
+            &["--hibp-url", &server.https_url(), "--ca-file", ca.to_str().unwrap()],
+        );
+        assert!(code == 4 || code == 5, "{code}: {err}");
+        let reasons = unchecked_reasons(&out);
+        assert_eq!(reasons.len(), 1, "{reasons:?}");
+        let reason = reasons.iter().next().unwrap();
+        assert!(reason.contains(words), "{reason}");
+        assert!(reason.contains(&proxy.addr().to_string()), "{reason}");
+        assert!(reason.contains("HTTPS_PROXY"), "{reason}");
+        assert!(!out.contains("s3cret") && !err.contains("s3cret"));
+        assert_eq!(server.request_count(), 0);
+        // Refused once, the run stops: at most one CONNECT per concurrent slot.
+        assert!(proxy.connects().len() <= 8, "{}", proxy.connects().len());
+    }
+}
+
+#[test]
+fn config_shows_the_proxy_without_its_credentials() {
+    let h = tempfile::tempdir().unwrap();
+    let out = credaudit(h.path())
+        .args([
+            "config",
+            "--proxy",
+            "http://hana:s3cret-pw@proxy.corp.example:3128",
+            "--ca-file",
+            "/etc/corp/ca.pem",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!text.contains("s3cret") && !text.contains("hana"), "{text}");
+    assert!(text.contains("proxy.corp.example:3128"), "{text}");
+    assert!(text.contains("/etc/corp/ca.pem"), "{text}");
+}
+
+#[test]
+fn no_network_reaches_the_report_in_under_five_seconds() {
+    let h = tempfile::tempdir().unwrap();
+    for url in [
+        format!("http://127.0.0.1:{}", closed_port()),
+        "https://credaudit-test.invalid".to_owned(),
+    ] {
+        let started = Instant::now();
+        let (code, out, err) = audit(
+            &mut credaudit(h.path()),
+            std::path::Path::new("fixtures/demo/vault.json"),
+            &["--hibp-url", &url],
+        );
+        let took = started.elapsed();
+        assert_eq!(code, 5, "{err}");
+        assert_eq!(unchecked_reasons(&out).len(), 1, "{out}");
+        assert!(took < Duration::from_secs(5), "{url}: {took:?}");
+    }
 }

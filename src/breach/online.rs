@@ -516,7 +516,7 @@ impl OnlineFetcher {
             .await
         {
             Ok(r) => r,
-            Err(e) => return self.transport_failure(&e),
+            Err(e) => return self.transport_failure(&e, e.is_connect(), e.is_timeout()),
         };
         let status = response.status();
         if status.is_redirection() {
@@ -614,28 +614,30 @@ impl OnlineFetcher {
     /// A one-line cause for a request that got no response. reqwest's messages hold the URL
     /// (and so the prefix): only the classified cause and, at most, the innermost error text
     /// are kept.
-    fn transport_failure(&self, e: &reqwest::Error) -> Attempt {
+    fn transport_failure(
+        &self,
+        e: &(dyn std::error::Error + 'static),
+        is_connect: bool,
+        is_timeout: bool,
+    ) -> Attempt {
         let t = &self.target;
         let via_proxy = t.proxy.as_deref();
-        let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+        let chain = error_chain(e);
         let mut innermost = String::new();
-        while let Some(s) = source {
+        for s in chain {
             if let Some(tls) = s.downcast_ref::<rustls::Error>() {
                 return Attempt::Blocked(self.tls_reason(tls));
             }
-            if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                    return Attempt::Blocked(self.tls_reason(tls));
-                }
-                if io.kind() == std::io::ErrorKind::ConnectionRefused {
-                    return Attempt::Unreachable(match via_proxy {
-                        Some(p) => format!(
-                            "connection refused by proxy {p} (check {})",
-                            self.proxy_setting()
-                        ),
-                        None => format!("connection refused by {}", t.host_port),
-                    });
-                }
+            if let Some(io) = s.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::ConnectionRefused
+            {
+                return Attempt::Unreachable(match via_proxy {
+                    Some(p) => format!(
+                        "connection refused by proxy {p} (check {})",
+                        self.proxy_setting()
+                    ),
+                    None => format!("connection refused by {}", t.host_port),
+                });
             }
             let text = s.to_string();
             if text.contains("tunnel error: unsuccessful") {
@@ -658,11 +660,10 @@ impl OnlineFetcher {
             if !text.contains("/range/") {
                 innermost = redact_credentials(&text);
             }
-            source = s.source();
         }
-        if e.is_connect() {
+        if is_connect {
             let to = via_proxy.map_or_else(|| t.host_port.clone(), |p| format!("proxy {p}"));
-            return Attempt::Unreachable(if e.is_timeout() || innermost.contains("timed out") {
+            return Attempt::Unreachable(if is_timeout || innermost.contains("timed out") {
                 format!("cannot connect to {to} (timed out)")
             } else if innermost.is_empty() {
                 format!("cannot connect to {to}")
@@ -670,7 +671,14 @@ impl OnlineFetcher {
                 format!("cannot connect to {to}: {innermost}")
             });
         }
-        Attempt::Retry(transport_kind(e), None)
+        Attempt::Retry(
+            if is_timeout {
+                "timed out".to_owned()
+            } else {
+                "connection reset or closed".to_owned()
+            },
+            None,
+        )
     }
 
     /// The cause of a TLS failure and what to do about it.
@@ -692,11 +700,32 @@ impl OnlineFetcher {
                     "certificate of {host} is not valid yet (is the system clock right?)"
                 ),
                 C::Revoked => format!("certificate of {host} has been revoked"),
+                C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => format!(
+                    "certificate of {host} not trusted (self-signed? use --ca-file PEM)"
+                ),
                 other => format!("certificate of {host} rejected ({other:?})"),
             },
             other => format!("TLS handshake with {host} failed ({other})"),
         }
     }
+}
+
+/// Every error under `e`, outermost first, including the errors an `io::Error` wraps (its
+/// `source()` skips them, and TLS failures arrive as io errors inside io errors).
+fn error_chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next = std::error::Error::source(e);
+    while let Some(s) = next {
+        out.push(s);
+        next = match s.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => s.source(),
+        };
+        if out.len() > 32 {
+            break;
+        }
+    }
+    out
 }
 
 /// True when a body is markup rather than `SUFFIX:COUNT` lines.
