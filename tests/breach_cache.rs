@@ -120,19 +120,22 @@ fn cache_holds_only_what_the_api_returned_without_padding() {
     let full = sha1_hex("password");
     let text = fs::read_to_string(tmp.path().join(format!("{}.txt", &full[..5]))).unwrap();
     let lines: Vec<&str> = text.split('\n').collect();
+    // The real rows (ours and the server's filler rows); the padding rows it added are gone.
+    let rows = 1 + hibp_server::FILLER_ROWS;
     assert!(
-        lines[0].starts_with("#credaudit-hibp-range v1 rows=1"),
+        lines[0].starts_with(&format!("#credaudit-hibp-range v1 rows={rows}")),
         "{}",
         lines[0]
     );
-    // One real row; the padding rows the server added are gone.
-    assert_eq!(text.matches(':').count(), 1);
+    assert_eq!(text.matches(':').count(), rows);
+    assert!(!text.contains(":0\n") && !text.ends_with(":0"));
     assert!(text.contains(&format!("{}:42", &full[5..])));
-    // The unleaked password's prefix file holds padding only: zero rows, nothing of ours.
+    // The unleaked password's prefix file holds the filler rows only, nothing of ours.
     let other = sha1_hex("unleaked-7f3a9c");
     let text = fs::read_to_string(tmp.path().join(format!("{}.txt", &other[..5]))).unwrap();
     assert!(!text.contains(&other[5..]));
-    assert!(text.starts_with("#credaudit-hibp-range v1 rows=0\n"));
+    let filler = hibp_server::FILLER_ROWS;
+    assert!(text.starts_with(&format!("#credaudit-hibp-range v1 rows={filler}\n")));
 }
 
 fn age(path: &Path, by: Duration) {

@@ -1,17 +1,17 @@
 //! The range-API client against a loopback server: privacy of what goes on the wire, padding,
 //! faults and retries. No real network.
 
-#[path = "support/hibp_server.rs"]
-mod hibp_server;
 #[path = "support/connect_proxy.rs"]
 mod connect_proxy;
+#[path = "support/hibp_server.rs"]
+mod hibp_server;
 
+use assert_cmd::Command;
+use connect_proxy::ConnectProxy;
 use credaudit::breach::online::{OnlineConfig, OnlineError, OnlineFetcher, OnlineSource};
 use credaudit::breach::range::RangeSource;
 use credaudit::breach::{BreachSource, NoProgress, Progress, Sha1Hash, Verdict, hex_upper};
 use credaudit::secret::Secret;
-use assert_cmd::Command;
-use connect_proxy::ConnectProxy;
 use hibp_server::{Fault, HibpServer, TestPki, sha1_hex};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -387,13 +387,20 @@ fn https_with_ca_file_speaks_http2_by_alpn_and_pads_one_request_per_prefix() {
     let v = OnlineSource::online(https_config(&server, Some(&ca)))
         .unwrap()
         .lookup(&hashes, &NoProgress);
-    assert_eq!(v, vec![Verdict::Seen(42), Verdict::NotSeen, Verdict::Seen(42)]);
+    assert_eq!(
+        v,
+        vec![Verdict::Seen(42), Verdict::NotSeen, Verdict::Seen(42)]
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "one request per unique prefix");
     for r in &requests {
         assert_eq!(r.version, "HTTP/2.0");
         assert_eq!(r.header("add-padding"), Some("true"));
-        assert!(r.header("user-agent").unwrap_or_default().starts_with("credaudit/"));
+        assert!(
+            r.header("user-agent")
+                .unwrap_or_default()
+                .starts_with("credaudit/")
+        );
         assert!(r.header("referer").is_none());
         assert_eq!(r.prefix().map(str::len), Some(5));
     }
@@ -450,7 +457,11 @@ fn untrusted_wrong_name_expired_and_self_signed_certificates_are_named_and_unche
         // A certificate problem is not retried, and stops the run: no request got through, and
         // at most one handshake per concurrent slot was tried.
         assert_eq!(server.request_count(), 0);
-        assert!(server.connection_count() <= 4, "{}", server.connection_count());
+        assert!(
+            server.connection_count() <= 4,
+            "{}",
+            server.connection_count()
+        );
     }
     let v = OnlineSource::online(https_config(
         &HibpServer::start_https(&pki.server_cert(), &["h2"]),
@@ -485,8 +496,14 @@ fn redirects_are_not_followed_and_no_referer_is_sent() {
     )));
     let v = source(&server).lookup(&[hash("password"), hash("zz-other")], &NoProgress);
     let reason = only_reason(&v);
-    assert!(reason.contains("redirected to login.portal.example"), "{reason}");
-    assert!(!reason.contains("5BAA6") && !reason.contains("/range/"), "{reason}");
+    assert!(
+        reason.contains("redirected to login.portal.example"),
+        "{reason}"
+    );
+    assert!(
+        !reason.contains("5BAA6") && !reason.contains("/range/"),
+        "{reason}"
+    );
     // No redirect followed, nothing retried: a redirect stops the run at once.
     assert!(server.request_count() <= 2, "{}", server.request_count());
     for r in server.requests() {
@@ -530,7 +547,11 @@ fn retry_after_as_an_http_date_is_honoured() {
     let v = source(&server).lookup(&[hash("password")], &NoProgress);
     assert_eq!(v, vec![Verdict::Seen(9)]);
     // HTTP dates have whole seconds: at least one of the two seconds is waited for.
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.request_count(), 2);
 }
 
@@ -545,7 +566,10 @@ fn a_source_that_is_down_fails_fast_with_one_cause() {
     let port = closed_port();
     let hashes: Vec<Sha1Hash> = (0..300).map(|i| hash(&format!("down-{i}"))).collect();
     for (base, words) in [
-        (format!("http://127.0.0.1:{port}"), format!("connection refused by 127.0.0.1:{port}")),
+        (
+            format!("http://127.0.0.1:{port}"),
+            format!("connection refused by 127.0.0.1:{port}"),
+        ),
         (
             "http://credaudit-test.invalid".to_owned(),
             "cannot resolve credaudit-test.invalid".to_owned(),
@@ -557,7 +581,9 @@ fn a_source_that_is_down_fails_fast_with_one_cause() {
             ..OnlineConfig::default()
         };
         let started = Instant::now();
-        let v = OnlineSource::online(cfg).unwrap().lookup(&hashes, &NoProgress);
+        let v = OnlineSource::online(cfg)
+            .unwrap()
+            .lookup(&hashes, &NoProgress);
         let took = started.elapsed();
         assert_eq!(only_reason(&v), words);
         assert!(took < Duration::from_secs(3), "{took:?}");
@@ -671,7 +697,10 @@ fn audit_over_https_needs_the_ca_file_or_the_system_store() {
     let reasons = unchecked_reasons(&out);
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     let reason = reasons.iter().next().unwrap();
-    assert!(reason.contains("not trusted") && reason.contains("--ca-file"), "{reason}");
+    assert!(
+        reason.contains("not trusted") && reason.contains("--ca-file"),
+        "{reason}"
+    );
 
     // The system trust store is what is used: with the test CA as the system's bundle
     // (SSL_CERT_FILE, as OpenSSL and rustls-native-certs read it), no --ca-file is needed.
@@ -747,7 +776,10 @@ fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
         assert_eq!(code, 1, "{var}: {err}");
         assert!(unchecked_reasons(&out).is_empty(), "{out}");
         let connects = proxy.connects();
-        assert!(!connects.is_empty(), "{var}: nothing went through the proxy");
+        assert!(
+            !connects.is_empty(),
+            "{var}: nothing went through the proxy"
+        );
         assert!(connects.iter().all(|c| c.target == target), "{connects:?}");
         assert_eq!(
             server.connection_count() - before,
@@ -799,9 +831,17 @@ fn a_refusing_proxy_is_named_and_its_credentials_are_not() {
     for (status, words) in [(403, "refused CONNECT"), (407, "requires authentication")] {
         let proxy = ConnectProxy::refusing(status);
         let (code, out, err) = audit(
-            credaudit(h.path()).env("HTTPS_PROXY", proxy.url_with_credentials("hana", "s3cret-pw")),
+            credaudit(h.path()).env(
+                "HTTPS_PROXY",
+                proxy.url_with_credentials("hana", "s3cret-pw"),
+            ),
             &v,
-            &["--hibp-url", &server.https_url(), "--ca-file", ca.to_str().unwrap()],
+            &[
+                "--hibp-url",
+                &server.https_url(),
+                "--ca-file",
+                ca.to_str().unwrap(),
+            ],
         );
         assert!(code == 4 || code == 5, "{code}: {err}");
         let reasons = unchecked_reasons(&out);
@@ -831,7 +871,11 @@ fn config_shows_the_proxy_without_its_credentials() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!text.contains("s3cret") && !text.contains("hana"), "{text}");
     assert!(text.contains("proxy.corp.example:3128"), "{text}");
     assert!(text.contains("/etc/corp/ca.pem"), "{text}");

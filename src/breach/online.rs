@@ -32,7 +32,9 @@
 //! ```
 
 use super::Prefix;
-use super::range::{FetchResult, RangeBody, RangeFetcher, RangeSource, foreign_rows, implausibility};
+use super::range::{
+    FetchResult, RangeBody, RangeFetcher, RangeSource, foreign_rows, implausibility,
+};
 use futures::StreamExt;
 use rand::Rng;
 use std::path::PathBuf;
@@ -272,7 +274,9 @@ fn load_ca_file(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| err(format!("not a PEM certificate file ({e})")))?;
     if certs.is_empty() {
-        return Err(err("no PEM certificate (BEGIN CERTIFICATE) in the file".to_owned()));
+        return Err(err(
+            "no PEM certificate (BEGIN CERTIFICATE) in the file".to_owned()
+        ));
     }
     Ok(certs)
 }
@@ -347,7 +351,11 @@ fn authority_without_credentials(uri: &http::Uri) -> String {
     let host = uri.host().unwrap_or("?");
     let port = uri
         .port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
     format!("{host}:{port}")
 }
 
@@ -696,13 +704,13 @@ impl OnlineFetcher {
                 C::Expired | C::ExpiredContext { .. } => {
                     format!("certificate of {host} has expired (or the system clock is wrong)")
                 }
-                C::NotValidYet | C::NotValidYetContext { .. } => format!(
-                    "certificate of {host} is not valid yet (is the system clock right?)"
-                ),
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    format!("certificate of {host} is not valid yet (is the system clock right?)")
+                }
                 C::Revoked => format!("certificate of {host} has been revoked"),
-                C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => format!(
-                    "certificate of {host} not trusted (self-signed? use --ca-file PEM)"
-                ),
+                C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+                    format!("certificate of {host} not trusted (self-signed? use --ca-file PEM)")
+                }
                 other => format!("certificate of {host} rejected ({other:?})"),
             },
             other => format!("TLS handshake with {host} failed ({other})"),
@@ -712,12 +720,17 @@ impl OnlineFetcher {
 
 /// Every error under `e`, outermost first, including the errors an `io::Error` wraps (its
 /// `source()` skips them, and TLS failures arrive as io errors inside io errors).
-fn error_chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> Vec<&'a (dyn std::error::Error + 'static)> {
+fn error_chain<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
     let mut out = Vec::new();
     let mut next = std::error::Error::source(e);
     while let Some(s) = next {
         out.push(s);
-        next = match s.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        next = match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => s.source(),
         };
@@ -737,7 +750,11 @@ fn looks_like_html(body: &[u8]) -> bool {
 
 /// `Retry-After` as seconds or as an HTTP date (relative to `now`).
 fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }

@@ -162,7 +162,10 @@ fn simple_response(
             vec![("Retry-After", httpdate::fmt_http_date(*at))],
             b"Rate limit exceeded".to_vec(),
         )),
-        Some(Fault::Malformed) => text(200, &format!("{}\r\nthis is not a range line", answer.body())),
+        Some(Fault::Malformed) => text(
+            200,
+            &format!("{}\r\nthis is not a range line", answer.body()),
+        ),
         Some(Fault::CutMidLine) => {
             let body = answer.body();
             let cut = body.find(':').map_or(3, |i| i.saturating_sub(4)).max(1);
@@ -181,7 +184,11 @@ fn simple_response(
             text(200, &rows.join(&answer.line_ending))
         }
         Some(Fault::OtherPrefix) => {
-            let other = if answer.prefix == "FFFFF" { "00000" } else { "FFFFF" };
+            let other = if answer.prefix == "FFFFF" {
+                "00000"
+            } else {
+                "FFFFF"
+            };
             let rows: Vec<String> = answer.real.iter().map(|r| format!("{other}{r}")).collect();
             text(200, &rows.join(&answer.line_ending))
         }
@@ -223,7 +230,10 @@ fn plan(state: &Mutex<State>, request: &RecordedRequest, seed: &mut u64) -> Plan
                 .unwrap_or_default(),
         };
         // The same filler for the same prefix on every request, as a real range.
-        let mut filler_seed = u64::from_str_radix(&p, 16).unwrap_or(1).wrapping_mul(0x9E37_79B9) | 1;
+        let mut filler_seed = u64::from_str_radix(&p, 16)
+            .unwrap_or(1)
+            .wrapping_mul(0x9E37_79B9)
+            | 1;
         for _ in 0..st.filler_rows {
             let suffix = random_suffix(&mut filler_seed);
             let count = 1 + xorshift(&mut filler_seed) % 50;
@@ -504,7 +514,10 @@ fn respond(w: &mut TcpStream, code: u16, extra: &[(&'static str, String)], body:
         "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
         body.len()
     );
-    for (k, v) in extra.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("content-type")) {
+    for (k, v) in extra
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type"))
+    {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
@@ -794,7 +807,10 @@ async fn https_answer(
         ),
         _ => (405, Vec::new(), b"Method not allowed".to_vec()),
     };
-    let accepts = recorded.header("accept-encoding").unwrap_or_default().to_owned();
+    let accepts = recorded
+        .header("accept-encoding")
+        .unwrap_or_default()
+        .to_owned();
     let encoding = {
         let st = state.lock().unwrap_or_else(|e| e.into_inner());
         st.encoding
