@@ -189,8 +189,14 @@ impl OnlineFetcher {
             .referer(false)
             .tls_backend_preconfigured(tls);
         let proxy_matcher = match &config.proxy {
-            Some(proxy) => {
-                let bad = || OnlineError::BadProxy(redact_credentials(proxy));
+            Some(given) => {
+                // `host:port` means an HTTP proxy, as curl and the *_PROXY variables read it.
+                let proxy = &if given.contains("://") {
+                    given.clone()
+                } else {
+                    format!("http://{given}")
+                };
+                let bad = || OnlineError::BadProxy(redact_credentials(given));
                 let parsed = reqwest::Url::parse(proxy).map_err(|_| bad())?;
                 if parsed.host_str().is_none() {
                     return Err(bad());
@@ -328,7 +334,9 @@ fn tls_config(
 /// A URL with any `user:password@` replaced by `***@`, for messages and `credaudit config`.
 /// Text that is not a URL is returned with anything that looks like userinfo masked.
 pub fn redact_credentials(text: &str) -> String {
-    if let Ok(mut url) = reqwest::Url::parse(text) {
+    if let Ok(mut url) = reqwest::Url::parse(text)
+        && url.has_host()
+    {
         if !url.username().is_empty() || url.password().is_some() {
             let _ = url.set_password(None);
             let _ = url.set_username("***");
@@ -806,6 +814,50 @@ mod tests {
             let full = (100u64 << attempt).min(1000);
             assert!(d.as_millis() as u64 >= full / 2 && d.as_millis() as u64 <= full);
         }
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_an_http_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_784_000_000);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        headers.insert(reqwest::header::RETRY_AFTER, later.parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        headers.insert(reqwest::header::RETRY_AFTER, past.parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn credentials_are_redacted_from_urls() {
+        assert_eq!(
+            redact_credentials("http://hana:s3cret@proxy.example:3128"),
+            "http://***@proxy.example:3128/"
+        );
+        assert_eq!(
+            redact_credentials("http://proxy.example:3128"),
+            "http://proxy.example:3128"
+        );
+        assert_eq!(
+            redact_credentials("hana:s3cret@proxy.example:3128"),
+            "***@proxy.example:3128"
+        );
+        let cfg = OnlineConfig {
+            proxy: Some("http://hana:s3cret@[bad".to_owned()),
+            ..OnlineConfig::default()
+        };
+        let err = OnlineFetcher::new(cfg).err().expect("bad proxy");
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+    }
+
+    #[test]
+    fn html_is_recognised() {
+        assert!(looks_like_html(b"  \r\n<!DOCTYPE html><html>"));
+        assert!(!looks_like_html(b"0018A45C4D1DEF81644B54AB7F969B88D65:1"));
     }
 
     #[test]

@@ -381,6 +381,42 @@ mod tests {
         assert!(!body.to_text().ends_with('\n'));
     }
 
+    #[test]
+    fn implausible_ranges_are_named() {
+        let padding_only = RangeBody::parse(format!("{PW_SUFFIX}:0").as_bytes()).unwrap();
+        assert!(
+            implausibility(&padding_only)
+                .unwrap()
+                .contains("only padding")
+        );
+        let short = RangeBody::from_rows([(PW_SUFFIX, 3)]);
+        assert!(implausibility(&short).unwrap().contains("too short"));
+        let rows: Vec<String> = (0..MIN_REAL_ROWS).map(|i| format!("{i:035X}")).collect();
+        let full = RangeBody::from_rows(rows.iter().map(|r| (r.as_str(), 1)));
+        assert_eq!(implausibility(&full), None);
+    }
+
+    #[test]
+    fn rows_of_another_prefix_are_named() {
+        let prefix = super::super::Prefix(0x5BAA6);
+        let other = format!("FFFFF{PW_SUFFIX}:3\r\n");
+        assert!(
+            foreign_rows(other.as_bytes(), prefix)
+                .unwrap()
+                .contains("another prefix")
+        );
+        let ours = format!("5baa6{PW_SUFFIX}:3");
+        assert!(
+            foreign_rows(ours.as_bytes(), prefix)
+                .unwrap()
+                .contains("full hashes")
+        );
+        assert_eq!(
+            foreign_rows(format!("{PW_SUFFIX}:3").as_bytes(), prefix),
+            None
+        );
+    }
+
     struct Fake;
     impl RangeFetcher for Fake {
         fn fetch_all(&self, prefixes: &[Prefix], done: &mut dyn FnMut(usize, FetchResult)) {

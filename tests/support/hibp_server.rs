@@ -142,12 +142,15 @@ impl RangeAnswer {
     }
 }
 
+/// Status, extra headers and body of a response.
+type SimpleResponse = (u16, Vec<(&'static str, String)>, Vec<u8>);
+
 /// A response made of status, extra headers and body; `None` for faults that act on the
 /// connection instead (truncate, close).
 fn simple_response(
     fault: Option<&Fault>,
     answer: &RangeAnswer,
-) -> Option<(u16, Vec<(&'static str, String)>, Vec<u8>)> {
+) -> Option<SimpleResponse> {
     let text = |code: u16, body: &str| Some((code, Vec::new(), body.as_bytes().to_vec()));
     match fault {
         None | Some(Fault::Delay(_)) => text(200, &answer.body()),
