@@ -8,6 +8,8 @@
 //!   passwords (`credaudit-bench-leaked-{i}`, count i+1), `HASH:COUNT` LF lines;
 //! - `offline PATH`: pages per lookup and time of 10,000 lookups (cold after fadvise, then warm);
 //! - `online`: 1,000 unique prefixes against 50 ms injected latency, then a warm cache;
+//! - `online-https`: the same 1,000 prefixes over HTTPS (HTTP/2 by ALPN, a test CA through
+//!   `--ca-file`, realistic 2,000-row ranges, brotli), against ceil(1000/concurrency) x RTT;
 //! - `make-xml PATH ENTRIES`: a KeePass 2 XML export for `keepassxc-cli import`;
 //! - `vault KDBX PASSWORD CORPUS`: the leaked entries of a KDBX (via the keepass crate) and the
 //!   time, printed like the side-by-side script expects.
@@ -48,6 +50,7 @@ fn main() {
         }
         Some("offline") => offline(Path::new(&arg(1).unwrap_or_else(|| DEFAULT_CORPUS.into()))),
         Some("online") => online(),
+        Some("online-https") => online_https(),
         Some("make-xml") => make_xml(
             Path::new(&arg(1).expect("PATH")),
             arg(2).and_then(|s| s.parse().ok()).unwrap_or(1000),
@@ -65,6 +68,7 @@ fn main() {
                 println!("offline: skipped, no corpus at {corpus} (run the `gen` sub-command)");
             }
             online();
+            online_https();
         }
     }
 }
@@ -306,6 +310,50 @@ fn online() {
         median(warm_times),
         server.request_count()
     );
+}
+
+/// The online benchmark over HTTPS: what a real user's run does (TLS, HTTP/2 multiplexing by
+/// ALPN, compressed 2,000-row ranges), with 50 ms injected per request standing in for the RTT.
+fn online_https() {
+    const RTT: Duration = Duration::from_millis(50);
+    println!("== online over HTTPS: h2 by ALPN, brotli, 2,000-row ranges, 50 ms per request");
+    let pki = hibp_server::TestPki::new();
+    let ca = pki.ca_file();
+    let server = hibp_server::HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    server.set_filler_rows(2000);
+    server.set_encoding(Some("br"));
+    server.set_latency(RTT);
+    let mut rng = SmallRng::seed_from_u64(7);
+    let hashes = spread_hashes(1000, &mut rng);
+    for h in hashes.iter().step_by(10) {
+        server.add_hash(&hex_upper(&h.0), 3);
+    }
+    for c in [8usize, 16, 32] {
+        server.clear_requests();
+        let src = OnlineSource::online(OnlineConfig {
+            base_url: server.https_url(),
+            concurrency: c,
+            ca_file: Some(ca.clone()),
+            ..OnlineConfig::default()
+        })
+        .expect("client");
+        let t = Instant::now();
+        let v = src.lookup(&hashes, &NoProgress);
+        let took = t.elapsed();
+        let ideal = RTT * 1000usize.div_ceil(c) as u32;
+        let unchecked = v
+            .iter()
+            .filter(|v| matches!(v, Verdict::Unchecked(_)))
+            .count();
+        let versions: std::collections::BTreeSet<String> =
+            server.requests().into_iter().map(|r| r.version).collect();
+        println!(
+            "concurrency {c:>2}: 1,000 prefixes in {took:.2?}; ideal ceil(1000/{c})x50ms = {ideal:.2?}; ratio {:.3} (target <= 1.10); requests {}; TLS connections {}; {versions:?}; unchecked {unchecked}",
+            took.as_secs_f64() / ideal.as_secs_f64(),
+            server.request_count(),
+            server.connection_count(),
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
