@@ -147,10 +147,7 @@ type SimpleResponse = (u16, Vec<(&'static str, String)>, Vec<u8>);
 
 /// A response made of status, extra headers and body; `None` for faults that act on the
 /// connection instead (truncate, close).
-fn simple_response(
-    fault: Option<&Fault>,
-    answer: &RangeAnswer,
-) -> Option<SimpleResponse> {
+fn simple_response(fault: Option<&Fault>, answer: &RangeAnswer) -> Option<SimpleResponse> {
     let text = |code: u16, body: &str| Some((code, Vec::new(), body.as_bytes().to_vec()));
     match fault {
         None | Some(Fault::Delay(_)) => text(200, &answer.body()),
