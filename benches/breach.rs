@@ -316,12 +316,21 @@ fn online() {
 /// ALPN, compressed 2,000-row ranges), with 50 ms injected per request standing in for the RTT.
 fn online_https() {
     const RTT: Duration = Duration::from_millis(50);
-    println!("== online over HTTPS: h2 by ALPN, brotli, 2,000-row ranges, 50 ms per request");
+    // Knobs to separate the client's cost from the test server's (which shares the machine):
+    // range size and body encoding (`br`, `gzip` or `none`).
+    let rows: usize = std::env::var("CREDAUDIT_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let encoding = std::env::var("CREDAUDIT_BENCH_ENCODING").unwrap_or_else(|_| "br".into());
+    println!(
+        "== online over HTTPS: h2 by ALPN, {encoding} bodies, {rows}-row ranges, 50 ms per request"
+    );
     let pki = hibp_server::TestPki::new();
     let ca = pki.ca_file();
     let server = hibp_server::HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
-    server.set_filler_rows(2000);
-    server.set_encoding(Some("br"));
+    server.set_filler_rows(rows);
+    server.set_encoding(Some(encoding.as_str()).filter(|e| *e != "none"));
     server.set_latency(RTT);
     let mut rng = SmallRng::seed_from_u64(7);
     let hashes = spread_hashes(1000, &mut rng);
