@@ -8,9 +8,11 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod audit;
 pub mod baseline;
 pub mod breach;
 pub mod config;
+pub mod finding;
 pub mod fsutil;
 pub mod ignore;
 pub mod model;

@@ -26,9 +26,13 @@ impl fmt::Display for EntryId {
 }
 
 /// Every input format credaudit reads. The kebab-case name is what `--format` takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+///
+/// Adding a format is a compile error until it has a [`Format::name`], a [`Format::help`]
+/// line, a [`Format::detection_rule`] and a reader arm in [`crate::vault::read_bytes`].
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
-#[value(rename_all = "kebab-case")]
 pub enum Format {
     /// KeePass 2 / KeePassXC database, KDBX 3.1, 4.0 or 4.1.
     Kdbx,
@@ -69,27 +73,8 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format, in the order `credaudit formats` lists them.
-    pub const ALL: &'static [Format] = &[
-        Format::Kdbx,
-        Format::Kdb,
-        Format::KeepassXml,
-        Format::KeepassxcCsv,
-        Format::Keepass1Csv,
-        Format::BitwardenJson,
-        Format::BitwardenCsv,
-        Format::Onepassword1pux,
-        Format::OnepasswordCsv,
-        Format::LastpassCsv,
-        Format::ChromeCsv,
-        Format::FirefoxCsv,
-        Format::AppleCsv,
-        Format::DashlaneCsv,
-        Format::ProtonCsv,
-        Format::ProtonJson,
-        Format::NordpassCsv,
-        Format::EnpassJson,
-    ];
+    /// Every format, in the order `credaudit formats` lists them (declaration order).
+    pub const ALL: &'static [Format] = <Self as strum::VariantArray>::VARIANTS;
 
     /// The name `--format` takes.
     pub fn name(self) -> &'static str {
@@ -112,6 +97,30 @@ impl Format {
             Format::ProtonJson => "proton-json",
             Format::NordpassCsv => "nordpass-csv",
             Format::EnpassJson => "enpass-json",
+        }
+    }
+
+    /// One line of help (`credaudit formats`, `--format` values).
+    pub fn help(self) -> &'static str {
+        match self {
+            Format::Kdbx => "KeePass 2 / KeePassXC database, KDBX 3.1, 4.0 or 4.1",
+            Format::Kdb => "KeePass 1.x database",
+            Format::KeepassXml => "KeePass 2 / KeePassXC XML export",
+            Format::KeepassxcCsv => "KeePassXC CSV export (10 or 6 columns)",
+            Format::Keepass1Csv => "KeePass 2 \"KeePass CSV (1.x)\" export",
+            Format::BitwardenJson => "Bitwarden JSON export: unencrypted or password-protected",
+            Format::BitwardenCsv => "Bitwarden CSV export (personal or organization)",
+            Format::Onepassword1pux => "1Password 1PUX export (zip)",
+            Format::OnepasswordCsv => "1Password 8 CSV export",
+            Format::LastpassCsv => "LastPass CSV export",
+            Format::ChromeCsv => "Chrome / Edge / Brave / Opera / Vivaldi CSV export",
+            Format::FirefoxCsv => "Firefox CSV export (about:logins)",
+            Format::AppleCsv => "Apple Passwords / Safari / iCloud Keychain CSV export",
+            Format::DashlaneCsv => "Dashlane credentials.csv, or the zip holding it",
+            Format::ProtonCsv => "Proton Pass CSV export",
+            Format::ProtonJson => "Proton Pass JSON export (bare data.json or its zip)",
+            Format::NordpassCsv => "NordPass CSV export (any of its column widths)",
+            Format::EnpassJson => "Enpass JSON export",
         }
     }
 

@@ -547,3 +547,77 @@ fn keepass_master_password_from_stdin_env_or_nowhere() {
         .assert()
         .code(2);
 }
+
+/// Every cheap check fails before the vault is opened: a KDBX with no password source would
+/// otherwise fail with "needs a password" (or prompt, then derive the key). Each I/O error
+/// prints its cause once, on one line.
+#[test]
+fn io_errors_fail_before_the_vault_and_print_their_cause_once() {
+    let h = home();
+    let kdbx = "fixtures/kdbx/password.kdbx";
+    let file = h.path().join("file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let under_file = |name: &str| file.join(name).display().to_string();
+    let missing = h.path().join("missing").display().to_string();
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["--hibp-file".into(), format!("{missing}/pwned.txt")],
+            format!(
+                "cannot read HIBP corpus {missing}/pwned.txt: No such file or directory (os error 2)"
+            ),
+        ),
+        (
+            vec![
+                "--cache-dir".into(),
+                under_file("cache"),
+                "--hibp-url".into(),
+                "http://127.0.0.1:9".into(),
+            ],
+            format!(
+                "cannot use cache directory {}: Not a directory (os error 20)",
+                under_file("cache")
+            ),
+        ),
+        (
+            vec![
+                "--breach".into(),
+                "off".into(),
+                "--baseline".into(),
+                under_file("baseline.json"),
+                "--update-baseline".into(),
+            ],
+            format!(
+                "baseline {}: Not a directory (os error 20)",
+                under_file("baseline.json")
+            ),
+        ),
+        (
+            vec![
+                "--breach".into(),
+                "off".into(),
+                "--output-file".into(),
+                format!("{missing}/report.json"),
+            ],
+            format!("cannot write {missing}/report.json: No such file or directory (os error 2)"),
+        ),
+        (
+            vec![
+                "--breach".into(),
+                "off".into(),
+                "--ignore-file".into(),
+                format!("{missing}/ignore.toml"),
+            ],
+            format!("ignore file {missing}/ignore.toml: No such file or directory (os error 2)"),
+        ),
+    ];
+    for (args, message) in cases {
+        let assert = credaudit(h.path())
+            .args(["audit", kdbx])
+            .args(&args)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert_eq!(stderr, format!("credaudit: error: {message}\n"), "{args:?}");
+    }
+    assert!(!h.path().join("missing").exists());
+}

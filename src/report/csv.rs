@@ -25,15 +25,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     for a in &report.accounts {
-        let codes: Vec<String> = a
-            .reasons
-            .iter()
-            .filter_map(|r| {
-                serde_json::to_value(r.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-            })
-            .collect();
+        let codes: Vec<&str> = a.reasons.iter().map(|r| r.code.code()).collect();
         let texts: Vec<&str> = a.reasons.iter().map(|r| r.text.as_str()).collect();
         let value = serde_json::to_value(a.value)
             .ok()

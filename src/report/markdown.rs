@@ -1,6 +1,6 @@
 //! Markdown, for a ticket or a mail.
 
-use super::{Report, short_label, summary_line};
+use super::{Report, labels, summary_line};
 use std::io::Write;
 
 /// Renders the report as a Markdown document.
@@ -24,20 +24,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "| # | Account | Username | Why | Action |")?;
     writeln!(out, "|--:|---|---|---|---|")?;
     for a in &report.accounts {
-        let mut why: Vec<&str> = Vec::new();
-        for r in &a.reasons {
-            let label = short_label(r.code);
-            if !why.contains(&label) {
-                why.push(label);
-            }
-        }
         writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
             a.rank,
             cell(a.display_name()),
             cell(&a.username),
-            cell(&why.join(", ")),
+            cell(&labels(a).join(", ")),
             cell(&a.action)
         )?;
     }
@@ -58,15 +51,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             text(&place)
         )?;
         for r in &a.reasons {
-            writeln!(
-                out,
-                "   - `{}`: {}",
-                serde_json::to_value(r.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                text(&r.text)
-            )?;
+            writeln!(out, "   - `{}`: {}", r.code.code(), text(&r.text))?;
         }
     }
     if !report.warnings.is_empty() {

@@ -6,6 +6,7 @@
 
 use crate::analyze::Findings;
 use crate::breach::Verdict;
+pub use crate::finding::FailLevel;
 use crate::model::{Entry, SkipReason, Timestamp};
 use crate::rank::{AccountValue, RankedAccount, Reason, ReasonCode};
 use crate::sanitize::sanitize;
@@ -126,7 +127,7 @@ pub struct Account {
 impl Account {
     /// True when the account has a finding, not just an unchecked breach verdict.
     pub fn needs_rotation(&self) -> bool {
-        self.reasons.iter().any(|r| r.code != ReasonCode::Unchecked)
+        self.reasons.iter().any(|r| r.code.is_finding())
     }
 
     /// The key a baseline and an ignore file use for this account.
@@ -305,53 +306,11 @@ pub fn skip_code(reason: SkipReason) -> &'static str {
     }
 }
 
-/// The least severe finding that makes the exit code 1 (`--fail-on`).
+/// Output formats (`-o/--output`). Adding one is a compile error until [`OutputFormat::name_and_help`]
+/// and [`render`] handle it.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray,
 )]
-#[serde(rename_all = "kebab-case")]
-pub enum FailLevel {
-    /// Any finding at all (default).
-    Any,
-    /// Weak passwords and worse.
-    Weak,
-    /// Near variants and worse.
-    Variant,
-    /// Reuse and worse.
-    Reused,
-    /// Breached passwords and accounts linked to a compromise.
-    Breached,
-    /// Only accounts linked to a `--compromised` account.
-    Compromised,
-    /// Never fail on findings (exit 0 unless incomplete or an error).
-    Never,
-}
-
-impl FailLevel {
-    /// Severity rank of a reason code, on the same scale as the levels (higher = worse).
-    fn severity(code: ReasonCode) -> Option<FailLevel> {
-        Some(match code {
-            ReasonCode::Compromised | ReasonCode::ExposedByCompromise => FailLevel::Compromised,
-            ReasonCode::Breached | ReasonCode::ReusedBreached => FailLevel::Breached,
-            ReasonCode::Reused | ReasonCode::RotatedAwayReuse => FailLevel::Reused,
-            ReasonCode::Variant => FailLevel::Variant,
-            ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey => FailLevel::Weak,
-            ReasonCode::Stale | ReasonCode::StaleUnknown | ReasonCode::InsecureUrl => {
-                FailLevel::Any
-            }
-            // Not a finding: an incomplete check has its own exit code.
-            ReasonCode::Unchecked => return None,
-        })
-    }
-
-    /// True when a reason with `code` reaches this level.
-    pub fn triggered_by(self, code: ReasonCode) -> bool {
-        self != FailLevel::Never && Self::severity(code).is_some_and(|s| s >= self)
-    }
-}
-
-/// Output formats (`-o/--output`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutputFormat {
     /// Aligned, coloured table for a terminal (default).
@@ -363,6 +322,21 @@ pub enum OutputFormat {
     Csv,
     /// A Markdown table for a ticket or a mail.
     Markdown,
+}
+
+impl OutputFormat {
+    /// Every output format.
+    pub const ALL: &'static [OutputFormat] = <Self as strum::VariantArray>::VARIANTS;
+
+    /// The name `-o` and the config file take, and its help text.
+    pub fn name_and_help(self) -> (&'static str, &'static str) {
+        match self {
+            OutputFormat::Table => ("table", "Aligned, coloured table for a terminal"),
+            OutputFormat::Json => ("json", "The report as JSON (the schema in the README)"),
+            OutputFormat::Csv => ("csv", "One row per account"),
+            OutputFormat::Markdown => ("markdown", "A Markdown table for a ticket or a mail"),
+        }
+    }
 }
 
 /// How a renderer should style its output.
@@ -392,24 +366,16 @@ pub fn render(
     }
 }
 
-/// Short human label of a reason code, for tables.
-pub fn short_label(code: ReasonCode) -> &'static str {
-    match code {
-        ReasonCode::Compromised => "compromised",
-        ReasonCode::ExposedByCompromise => "linked to compromise",
-        ReasonCode::Breached => "breached",
-        ReasonCode::ReusedBreached => "reused+breached",
-        ReasonCode::Reused => "reused",
-        ReasonCode::RotatedAwayReuse => "rotated elsewhere",
-        ReasonCode::Variant => "variant",
-        ReasonCode::Weak => "weak",
-        ReasonCode::WeakPin => "weak PIN",
-        ReasonCode::WeakLicenseKey => "weak key",
-        ReasonCode::Stale => "stale",
-        ReasonCode::StaleUnknown => "age unknown",
-        ReasonCode::InsecureUrl => "http",
-        ReasonCode::Unchecked => "unchecked",
+/// The short labels of an account's reasons, most severe first, each once.
+pub fn labels(account: &Account) -> Vec<&'static str> {
+    let mut labels: Vec<&'static str> = Vec::new();
+    for reason in &account.reasons {
+        let label = reason.code.label();
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
     }
+    labels
 }
 
 /// The summary line shared by the table and Markdown renderers.

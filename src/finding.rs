@@ -1,0 +1,377 @@
+//! The finding vocabulary: every kind of finding, with everything each output needs to know
+//! about it, in one table ([`ReasonCode::spec`]).
+//!
+//! A new finding kind is a new variant plus its row here (the compiler points at the one
+//! match), and its analyzer/reason text in `rank::reasons`. Tiers, labels, colours, `--fail-on`
+//! levels, baseline and ignore handling, serde names and the README table all read this table.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use strum::VariantArray;
+
+/// A finding kind, as it appears in every output format. The codes are stable (JSON, CSV,
+/// baselines and ignore files store them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, VariantArray)]
+pub enum ReasonCode {
+    /// The account matched `--compromised`: known to be taken over.
+    Compromised,
+    /// Shares its current or a past password (or a near variant) with a compromised account.
+    ExposedByCompromise,
+    /// The password is in Pwned Passwords.
+    Breached,
+    /// Reused, and the shared password is breached.
+    ReusedBreached,
+    /// The same password is current in other accounts.
+    Reused,
+    /// Another account rotated away from this password, which is still live here.
+    RotatedAwayReuse,
+    /// A near variant of another account's password.
+    Variant,
+    /// Weak per zxcvbn.
+    Weak,
+    /// A weak PIN-like secret (reported apart so PINs do not flood the list).
+    WeakPin,
+    /// A weak licence key or similar non-login secret (reported apart, lowest weight).
+    WeakLicenseKey,
+    /// Not changed since the incident date or older than the maximum age.
+    Stale,
+    /// Age unknown (the format has no change time) while an age check was asked for.
+    StaleUnknown,
+    /// The login URL is plain `http://`.
+    InsecureUrl,
+    /// The breach check could not be completed for this password.
+    Unchecked,
+}
+
+/// How a renderer colours a row whose most severe finding is of this kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    /// Linked to a compromise: bold red.
+    BoldRed,
+    /// Breached: red.
+    Red,
+    /// Shared or near-shared: yellow.
+    Yellow,
+    /// Weak: cyan.
+    Cyan,
+    /// No colour.
+    Plain,
+}
+
+/// Everything the outputs know about one finding kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FindingSpec {
+    /// Stable machine code (JSON, CSV, baseline, ignore file).
+    pub code: &'static str,
+    /// T in the score formula when this kind is an account's most severe reason (the ranking
+    /// may raise or lower it for one documented case each: variant of a breached password,
+    /// `http://` on the local network).
+    pub tier: u32,
+    /// Short human label, for tables.
+    pub label: &'static str,
+    /// Row colour in the terminal table.
+    pub colour: Colour,
+    /// The `--fail-on` level this kind reaches; `None`: not a finding (an incomplete check has
+    /// its own exit code, is never baselined and cannot be ignored).
+    pub fail_level: Option<FailLevel>,
+    /// What the code means (the README's "What is reported" table).
+    pub meaning: &'static str,
+    /// The default action when this is the account's most severe reason.
+    pub action: &'static str,
+}
+
+impl ReasonCode {
+    /// Every kind, in severity order (the README lists them in this order).
+    pub const ALL: &'static [ReasonCode] = Self::VARIANTS;
+
+    /// The one table of finding kinds.
+    pub const fn spec(self) -> FindingSpec {
+        use Colour::*;
+        use FailLevel as L;
+        let (code, tier, label, colour, fail_level, meaning, action) = match self {
+            ReasonCode::Compromised => (
+                "compromised",
+                9,
+                "compromised",
+                BoldRed,
+                Some(L::Compromised),
+                "the account matched `--compromised`: it is known to be taken over",
+                "treat as taken over: change the password now, sign out other sessions, check the recovery e-mail/phone and 2FA",
+            ),
+            ReasonCode::ExposedByCompromise => (
+                "exposed-by-compromise",
+                8,
+                "linked to compromise",
+                BoldRed,
+                Some(L::Compromised),
+                "shares the compromised account's current or past password, or a near variant",
+                "rotate now: whoever holds the compromised account can try this password here",
+            ),
+            ReasonCode::Breached => (
+                "breached",
+                7,
+                "breached",
+                Red,
+                Some(L::Breached),
+                "the password is in Pwned Passwords (with its count)",
+                "rotate now: this password is in breach lists attackers replay",
+            ),
+            ReasonCode::ReusedBreached => (
+                "reused-breached",
+                7,
+                "reused+breached",
+                Red,
+                Some(L::Breached),
+                "reused, and the shared password is breached",
+                "rotate now: this password is in breach lists attackers replay",
+            ),
+            ReasonCode::Reused => (
+                "reused",
+                5,
+                "reused",
+                Yellow,
+                Some(L::Reused),
+                "the same password is current in other accounts (they are named)",
+                "rotate now",
+            ),
+            ReasonCode::RotatedAwayReuse => (
+                "rotated-away-reuse",
+                5,
+                "rotated elsewhere",
+                Yellow,
+                Some(L::Reused),
+                "another account rotated away from this password, which is still live here",
+                "rotate now: another account already retired this password",
+            ),
+            ReasonCode::Variant => (
+                "variant",
+                4,
+                "variant",
+                Yellow,
+                Some(L::Variant),
+                "a near variant of another account's password",
+                "rotate to an unrelated random password: near variants are guessed in a few tries",
+            ),
+            ReasonCode::Weak => (
+                "weak",
+                3,
+                "weak",
+                Cyan,
+                Some(L::Weak),
+                "zxcvbn score below `--min-score` (default 3)",
+                "replace with a long generated password",
+            ),
+            ReasonCode::WeakPin => (
+                "weak-pin",
+                1,
+                "weak PIN",
+                Cyan,
+                Some(L::Weak),
+                "a weak PIN-like secret, reported apart from passwords",
+                "use a longer PIN where the service allows",
+            ),
+            ReasonCode::WeakLicenseKey => (
+                "weak-license-key",
+                1,
+                "weak key",
+                Cyan,
+                Some(L::Weak),
+                "a weak licence key or similar non-login secret",
+                "no rotation needed unless the key leaked; keep it out of shared places",
+            ),
+            ReasonCode::Stale => (
+                "stale",
+                2,
+                "stale",
+                Plain,
+                Some(L::Any),
+                "not changed since `--since`, or older than `--max-age`",
+                "rotate: the password predates the cut-off",
+            ),
+            ReasonCode::StaleUnknown => (
+                "stale-unknown",
+                1,
+                "age unknown",
+                Plain,
+                Some(L::Any),
+                "an age check was asked for, but the format has no change time",
+                "check when this password was last changed; rotate if in doubt",
+            ),
+            ReasonCode::InsecureUrl => (
+                "insecure-url",
+                3,
+                "http",
+                Plain,
+                Some(L::Any),
+                "the login page is plain `http://`",
+                "log in over https only; rotate if it was ever used on an untrusted network",
+            ),
+            ReasonCode::Unchecked => (
+                "unchecked",
+                1,
+                "unchecked",
+                Plain,
+                None,
+                "the breach check could not be completed for this password: never read as clean",
+                "re-run the breach check: this password could not be checked",
+            ),
+        };
+        FindingSpec {
+            code,
+            tier,
+            label,
+            colour,
+            fail_level,
+            meaning,
+            action,
+        }
+    }
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        self.spec().code
+    }
+
+    /// T in the score formula (see [`FindingSpec::tier`]).
+    pub fn tier(self) -> u32 {
+        self.spec().tier
+    }
+
+    /// Short human label, for tables.
+    pub fn label(self) -> &'static str {
+        self.spec().label
+    }
+
+    /// False for `unchecked`: an incomplete check, not something to rotate.
+    pub fn is_finding(self) -> bool {
+        self.spec().fail_level.is_some()
+    }
+
+    /// The kind with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
+    /// The README's "What is reported" table, generated from [`Self::spec`] (a test keeps
+    /// the README in step).
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| code | meaning |\n|---|---|\n");
+        for kind in Self::ALL {
+            let spec = kind.spec();
+            out.push_str(&format!("| `{}` | {} |\n", spec.code, spec.meaning));
+        }
+        out
+    }
+}
+
+impl Serialize for ReasonCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReasonCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::from_code(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown finding kind {text:?}; expected one of: {}",
+                Self::ALL
+                    .iter()
+                    .map(|k| k.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
+}
+
+/// The least severe finding that makes the exit code 1 (`--fail-on`). Ordered by severity.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailLevel {
+    /// Any finding at all (default).
+    Any,
+    /// Weak passwords and worse.
+    Weak,
+    /// Near variants and worse.
+    Variant,
+    /// Reuse and worse.
+    Reused,
+    /// Breached passwords and accounts linked to a compromise.
+    Breached,
+    /// Only accounts linked to a `--compromised` account.
+    Compromised,
+    /// Never fail on findings (exit 0 unless incomplete or an error).
+    Never,
+}
+
+impl FailLevel {
+    /// Every level, least severe first.
+    pub const ALL: &'static [FailLevel] = Self::VARIANTS;
+
+    /// The name `--fail-on` and the config file take, and its help text.
+    pub fn name_and_help(self) -> (&'static str, &'static str) {
+        match self {
+            FailLevel::Any => ("any", "Any finding at all"),
+            FailLevel::Weak => ("weak", "Weak passwords and worse"),
+            FailLevel::Variant => ("variant", "Near variants and worse"),
+            FailLevel::Reused => ("reused", "Reuse and worse"),
+            FailLevel::Breached => (
+                "breached",
+                "Breached passwords and accounts linked to a compromise",
+            ),
+            FailLevel::Compromised => (
+                "compromised",
+                "Only accounts linked to a --compromised account",
+            ),
+            FailLevel::Never => ("never", "Never fail on findings"),
+        }
+    }
+
+    /// True when a reason with `code` reaches this level.
+    pub fn triggered_by(self, code: ReasonCode) -> bool {
+        self != FailLevel::Never && code.spec().fail_level.is_some_and(|s| s >= self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        for kind in ReasonCode::ALL {
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.code()));
+            assert_eq!(serde_json::from_str::<ReasonCode>(&json).unwrap(), *kind);
+            assert_eq!(
+                ReasonCode::ALL
+                    .iter()
+                    .filter(|k| k.code() == kind.code())
+                    .count(),
+                1
+            );
+        }
+        assert!(serde_json::from_str::<ReasonCode>("\"bogus\"").is_err());
+    }
+
+    #[test]
+    fn fail_level_names_match_serde() {
+        for level in FailLevel::ALL {
+            let json = serde_json::to_string(level).unwrap();
+            assert_eq!(json, format!("\"{}\"", level.name_and_help().0));
+        }
+    }
+
+    #[test]
+    fn readme_lists_every_kind() {
+        let readme = include_str!("../README.md");
+        assert!(
+            readme.contains(&ReasonCode::markdown_table()),
+            "README.md \"What is reported\" must hold exactly this table:\n{}",
+            ReasonCode::markdown_table()
+        );
+    }
+}
