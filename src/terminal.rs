@@ -84,7 +84,7 @@ impl Status {
             if stopped.recv_timeout(delay) != Err(RecvTimeoutError::Timeout) {
                 return;
             }
-            let spinner = multi.add(ProgressBar::new_spinner());
+            let spinner = multi.add(ProgressBar::new_spinner().with_elapsed(delay));
             if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
                 spinner.set_style(style);
             }
