@@ -56,55 +56,23 @@ pub struct Config {
     pub values: BTreeMap<String, AccountValue>,
 }
 
-/// Where breach answers come from.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum BreachMode {
-    /// The Pwned Passwords range API, through the cache (default).
-    #[default]
-    Online,
-    /// The range cache only; misses are reported as unchecked.
-    Offline,
-    /// No breach checks.
-    Off,
-}
-
-impl BreachMode {
-    /// Every mode.
-    pub const ALL: &'static [BreachMode] = <Self as strum::VariantArray>::VARIANTS;
-
-    /// The name `--breach` and the config file take, and its help text.
-    pub fn name_and_help(self) -> (&'static str, &'static str) {
-        match self {
-            BreachMode::Online => ("online", "The Pwned Passwords range API, through the cache"),
-            BreachMode::Offline => ("offline", "The range cache only; misses are unchecked"),
-            BreachMode::Off => ("off", "No breach checks"),
-        }
+named_enum! {
+    /// Where breach answers come from.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum BreachMode {
+        #[default]
+        Online = ("online", "The Pwned Passwords range API, through the cache"),
+        Offline = ("offline", "The range cache only; misses are unchecked"),
+        Off = ("off", "No breach checks"),
     }
 }
 
-/// An analysis that can be skipped (`--skip`), e.g. to run only the breach check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipCheck {
-    /// The zxcvbn strength check (the costliest analysis).
-    Weak,
-    /// Near-variant detection.
-    Variants,
-}
-
-impl SkipCheck {
-    /// Every skippable check.
-    pub const ALL: &'static [SkipCheck] = <Self as strum::VariantArray>::VARIANTS;
-
-    /// The name `--skip` and the config file take, and its help text.
-    pub fn name_and_help(self) -> (&'static str, &'static str) {
-        match self {
-            SkipCheck::Weak => ("weak", "The zxcvbn strength check (the costliest analysis)"),
-            SkipCheck::Variants => ("variants", "Near-variant detection"),
-        }
+named_enum! {
+    /// An analysis that can be skipped (`--skip`), e.g. to run only the breach check.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum SkipCheck {
+        Weak = ("weak", "The zxcvbn strength check (the costliest analysis)"),
+        Variants = ("variants", "Near-variant detection"),
     }
 }
 

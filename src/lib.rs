@@ -15,6 +15,9 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod named;
+
 pub mod analyze;
 pub mod audit;
 pub mod baseline;

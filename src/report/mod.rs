@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod csv;
+mod escape;
 pub mod markdown;
 pub mod table;
 
@@ -306,36 +307,15 @@ pub fn skip_code(reason: SkipReason) -> &'static str {
     }
 }
 
-/// Output formats (`-o/--output`). Adding one is a compile error until [`OutputFormat::name_and_help`]
-/// and [`render`] handle it.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum OutputFormat {
-    /// Aligned, coloured table for a terminal (default).
-    #[default]
-    Table,
-    /// The report as JSON (the schema in the README).
-    Json,
-    /// One row per account.
-    Csv,
-    /// A Markdown table for a ticket or a mail.
-    Markdown,
-}
-
-impl OutputFormat {
-    /// Every output format.
-    pub const ALL: &'static [OutputFormat] = <Self as strum::VariantArray>::VARIANTS;
-
-    /// The name `-o` and the config file take, and its help text.
-    pub fn name_and_help(self) -> (&'static str, &'static str) {
-        match self {
-            OutputFormat::Table => ("table", "Aligned, coloured table for a terminal"),
-            OutputFormat::Json => ("json", "The report as JSON (the schema in the README)"),
-            OutputFormat::Csv => ("csv", "One row per account"),
-            OutputFormat::Markdown => ("markdown", "A Markdown table for a ticket or a mail"),
-        }
+named_enum! {
+    /// Output formats (`-o/--output`). A new one does not compile until [`render`] has its arm.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum OutputFormat {
+        #[default]
+        Table = ("table", "Aligned, coloured table for a terminal"),
+        Json = ("json", "The report as JSON (the schema in the README)"),
+        Csv = ("csv", "One row per account"),
+        Markdown = ("markdown", "A Markdown table for a ticket or a mail"),
     }
 }
 
@@ -376,6 +356,14 @@ pub fn labels(account: &Account) -> Vec<&'static str> {
         }
     }
     labels
+}
+
+/// What the baseline hid, for the table and Markdown renderers.
+pub fn baseline_line(b: &BaselineSummary) -> String {
+    format!(
+        "{} new, {} known (not shown), {} fixed",
+        b.new, b.known, b.fixed
+    )
 }
 
 /// The summary line shared by the table and Markdown renderers.

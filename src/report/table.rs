@@ -1,6 +1,6 @@
 //! The terminal table: rank, account, why (short), action; colour by severity.
 
-use super::{Account, Report, Style, labels, summary_line};
+use super::{Account, Report, Style, baseline_line, labels, summary_line};
 use crate::finding::Colour;
 use std::io::Write;
 
@@ -57,11 +57,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
         writeln!(out, "{summary}")?;
     }
     if let Some(b) = &report.baseline {
-        writeln!(
-            out,
-            "baseline: {} new, {} known (not shown), {} fixed",
-            b.new, b.known, b.fixed
-        )?;
+        writeln!(out, "baseline: {}", baseline_line(b))?;
     }
     Ok(())
 }
