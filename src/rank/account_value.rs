@@ -177,35 +177,21 @@ mod tests {
     #[test]
     fn value_table() {
         let p = Policy::default();
-        assert_eq!(
-            classify(&e("x", "https://mail.google.com/"), &p),
-            AccountValue::Email
-        );
-        assert_eq!(
-            classify(&e("x", "https://www.amazon.co.jp/"), &p),
-            AccountValue::Shopping
-        );
-        assert_eq!(
-            classify(&e("x", "https://aws.amazon.com/console"), &p),
-            AccountValue::Work
-        );
-        assert_eq!(
-            classify(&e("x", "https://www.paypal.com"), &p),
-            AccountValue::Finance
-        );
-        assert_eq!(
-            classify(&e("x", "https://jp.mercari.com"), &p),
-            AccountValue::Shopping
-        );
-        assert_eq!(classify(&e("Apple ID", ""), &p), AccountValue::Email);
-        assert_eq!(
-            classify(&e("Online Banking", ""), &p),
-            AccountValue::Finance
-        );
-        assert_eq!(classify(&e("LINE", ""), &p), AccountValue::Social);
-        assert_eq!(classify(&e("Online game", ""), &p), AccountValue::Other);
-        assert_eq!(classify(&e("楽天銀行", ""), &p), AccountValue::Finance);
-        assert_eq!(classify(&e("Rakuma", ""), &p), AccountValue::Shopping);
+        for (title, url, value) in [
+            ("x", "https://mail.google.com/", AccountValue::Email),
+            ("x", "https://www.amazon.co.jp/", AccountValue::Shopping),
+            ("x", "https://aws.amazon.com/console", AccountValue::Work),
+            ("x", "https://www.paypal.com", AccountValue::Finance),
+            ("x", "https://jp.mercari.com", AccountValue::Shopping),
+            ("Apple ID", "", AccountValue::Email),
+            ("Online Banking", "", AccountValue::Finance),
+            ("LINE", "", AccountValue::Social),
+            ("Online game", "", AccountValue::Other),
+            ("楽天銀行", "", AccountValue::Finance),
+            ("Rakuma", "", AccountValue::Shopping),
+        ] {
+            assert_eq!(classify(&e(title, url), &p), value, "{title} {url}");
+        }
         let mut g = e("Thing", "");
         g.group = vec!["Root".into(), "Work".into()];
         assert_eq!(classify(&g, &p), AccountValue::Work);
