@@ -37,7 +37,8 @@ mod tests {
 
     #[test]
     fn untrusted_text_is_defused() {
-        let cases: [(fn(&str) -> String, &str, &str); 4] = [
+        type Escape = fn(&str) -> String;
+        let cases: [(Escape, &str, &str); 4] = [
             (csv_cell, "=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
             (csv_cell, "Mercari", "Mercari"),
             (markdown_cell, "a|b", "a\\|b"),
