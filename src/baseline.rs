@@ -82,9 +82,10 @@ fn known(account: &str, breach_count: Option<u64>, code: ReasonCode) -> Option<K
         // Not a finding: it is reported every time until the check succeeds.
         return None;
     }
-    let bucket = match code {
-        ReasonCode::Breached | ReasonCode::ReusedBreached => breach_count.map(bucket),
-        _ => None,
+    let bucket = if code.spec().breach_count {
+        breach_count.map(bucket)
+    } else {
+        None
     };
     Some(KnownFinding {
         account: account.to_owned(),

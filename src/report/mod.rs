@@ -272,12 +272,7 @@ impl Summary {
         let count = |pred: fn(&crate::analyze::EntryFindings) -> bool| {
             findings.entries.iter().filter(|ef| pred(ef)).count()
         };
-        let is_weak = |code| {
-            matches!(
-                code,
-                ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey
-            )
-        };
+        let is_weak = |code: ReasonCode| code.spec().fail_level == Some(FailLevel::Weak);
         Summary {
             accounts_audited: entries.len(),
             to_rotate: accounts.iter().filter(|a| a.needs_rotation()).count(),
