@@ -242,6 +242,8 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
     let (config, _) = settings::load_config(cli.config.as_ref())?;
     let breach_settings = settings::resolve_breach(&args.breach, &config, cli.quiet)?;
     let min_score = args.min_score.or(config.min_score).unwrap_or(3);
+    // A mistyped --hibp-file fails before the user types the candidate.
+    let (breach, _) = sources::open(&breach_settings)?;
     let candidate = if std::io::stdin().is_terminal() {
         terminal::prompt_password("Candidate password: ")
     } else {
@@ -256,7 +258,6 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
         &[],
     );
     let score = u8::from(entropy.score());
-    let (breach, _) = sources::open(&breach_settings)?;
     let verdict = breach.as_deref().map(|source: &dyn BreachSource| {
         source
             .lookup(&[Sha1Hash::of(&candidate)], &credaudit::breach::NoProgress)

@@ -582,4 +582,13 @@ fn io_errors_fail_before_the_vault_and_print_their_cause_once() {
         assert_eq!(stderr, format!("credaudit: error: {message}\n"), "{args:?}");
     }
     assert!(!h.path().join("missing").exists());
+    // `check` too fails on the corpus path before it reads the candidate.
+    credaudit(h.path())
+        .args(["check", "--hibp-file", &format!("{missing}/pwned.txt")])
+        .write_stdin("candidate\n")
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "credaudit: error: cannot read HIBP corpus {missing}/pwned.txt: No such file or directory (os error 2)\n"
+        ));
 }
