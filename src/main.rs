@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         Err(err) => {
             #[allow(clippy::print_stderr)]
             {
+                // The whole chain, each cause once (the rule is in the library's crate docs).
                 eprintln!("credaudit: error: {err:#}");
             }
             Exit::Error.into()

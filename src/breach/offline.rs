@@ -36,7 +36,7 @@ const SORT_PROBES: usize = 64;
 #[derive(Debug, thiserror::Error)]
 pub enum OfflineError {
     /// The path cannot be read.
-    #[error("cannot read HIBP corpus {path}: {source}")]
+    #[error("cannot read HIBP corpus {path}")]
     Io {
         /// The path given.
         path: PathBuf,
