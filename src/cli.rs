@@ -60,6 +60,12 @@ pub enum Command {
     Formats,
     /// Print the effective settings (config file + flags)
     Config(ConfigArgs),
+    /// Prepare a downloaded Pwned Passwords corpus for --hibp-file
+    Corpus {
+        /// What to do with it
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -68,6 +74,22 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// `credaudit corpus ...`.
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Verify every line once (order, shape, all 1,048,576 prefixes) and write PATH.cidx
+    /// beside it; --hibp-file needs it for any corpus over 4 MiB
+    Index {
+        /// The single sorted file or the per-prefix directory
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Accept a corpus that lacks some prefixes (a sample or test corpus); every run that
+        /// uses it warns
+        #[arg(long)]
+        partial: bool,
+    },
 }
 
 /// `credaudit audit`.
