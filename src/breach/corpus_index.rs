@@ -9,9 +9,9 @@
 //! knows the verified bytes are still the ones on disk. It holds byte offsets or file stamps
 //! only: nothing about a password that the public corpus does not already hold.
 
+use super::Progress;
 use super::offline::OfflineError;
 use super::range::{SUFFIX_LEN, parse_count, trim_line};
-use super::Progress;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -139,19 +139,24 @@ pub fn build_index(
     let before = fs::metadata(corpus).map_err(io_err)?;
     let directory = before.is_dir();
     let (index, lines) = if directory {
-        verify_dir(corpus, partial, None, progress)?
+        let prefixes = list_prefix_files(corpus, usize::MAX)?.unwrap_or_default();
+        verify_dir(corpus, partial, &prefixes, progress)?
     } else {
         verify_file(corpus, partial, progress)?
     };
     let stamp = if directory {
-        Stamp { len: 0, mtime_ns: 0 }
+        Stamp {
+            len: 0,
+            mtime_ns: 0,
+        }
     } else {
         let after = fs::metadata(corpus).map_err(io_err)?;
         if Stamp::of(&after) != Stamp::of(&before) {
             return Err(OfflineError::Damaged {
                 path: corpus.to_owned(),
-                what: "changed while it was being verified; run the index again when it is complete"
-                    .into(),
+                what:
+                    "changed while it was being verified; run the index again when it is complete"
+                        .into(),
             });
         }
         Stamp::of(&after)
@@ -552,26 +557,46 @@ pub(crate) fn open_prefix_file(dir: &Path, prefix: usize) -> io::Result<Option<F
     Ok(None)
 }
 
-/// Checks every per-prefix file: present (unless `partial`), `SUFFIX:COUNT` lines, sorted,
-/// non-empty. `only` limits the check to the prefixes listed (a small directory at open).
+/// The prefixes that have a file in `dir`, sorted; `None` when it has more than `limit`
+/// entries. One directory listing is much cheaper than a million failed opens.
+pub(crate) fn list_prefix_files(
+    dir: &Path,
+    limit: usize,
+) -> Result<Option<Vec<usize>>, OfflineError> {
+    let io_err = |source| OfflineError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut prefixes = Vec::new();
+    for (i, entry) in fs::read_dir(dir).map_err(io_err)?.enumerate() {
+        if i >= limit {
+            return Ok(None);
+        }
+        let name = entry.map_err(io_err)?.file_name();
+        if let Some(prefix) = name.to_str().and_then(prefix_file_number) {
+            prefixes.push(prefix);
+        }
+    }
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    Ok(Some(prefixes))
+}
+
+/// Checks the per-prefix files listed: `SUFFIX:COUNT` lines, sorted, non-empty; and that all
+/// 2^20 are there unless `partial`.
 pub(crate) fn verify_dir(
     dir: &Path,
     partial: bool,
-    only: Option<&[usize]>,
+    prefixes: &[usize],
     progress: &dyn Progress,
 ) -> Result<(CorpusIndex, u64), OfflineError> {
+    if prefixes.is_empty() {
+        return Err(OfflineError::NoPrefixFiles(dir.to_owned()));
+    }
     let mut stamps = vec![Stamp::ABSENT; PREFIXES];
     let mut present = 0u32;
     let mut lines = 0u64;
     let mut buf = Vec::new();
-    let all: Vec<usize>;
-    let prefixes = match only {
-        Some(list) => list,
-        None => {
-            all = (0..PREFIXES).collect();
-            &all
-        }
-    };
     progress.start(prefixes.len() as u64);
     for (i, &prefix) in prefixes.iter().enumerate() {
         let io_err = |source| OfflineError::Io {
@@ -699,12 +724,16 @@ mod tests {
     #[test]
     fn prefix_files_are_checked_line_by_line() {
         assert_eq!(
-            verify_prefix_file(b"0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2"),
+            verify_prefix_file(
+                b"0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2"
+            ),
             Ok(2)
         );
         assert!(
-            verify_prefix_file(b"00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2\r\n0018A45C4D1DEF81644B54AB7F969B88D65:1")
-                .is_err()
+            verify_prefix_file(
+                b"00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2\r\n0018A45C4D1DEF81644B54AB7F969B88D65:1"
+            )
+            .is_err()
         );
         assert!(verify_prefix_file(b"00D4F6E8FA6EECAD2A3AA415EEC418D38EC:").is_err());
         assert_eq!(

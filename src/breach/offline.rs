@@ -309,26 +309,9 @@ fn verify_small(path: &Path, meta: &fs::Metadata) -> Result<CorpusIndex, Offline
         }
         return Ok(corpus_index::verify_file(path, true, &NoProgress)?.0);
     }
-    let io_err = |source| OfflineError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let mut prefixes = Vec::new();
-    for (i, entry) in fs::read_dir(path).map_err(io_err)?.enumerate() {
-        if i >= corpus_index::SMALL_DIR_FILES {
-            return Err(no_index());
-        }
-        let name = entry.map_err(io_err)?.file_name();
-        if let Some(prefix) = name.to_str().and_then(corpus_index::prefix_file_number) {
-            prefixes.push(prefix);
-        }
-    }
-    if prefixes.is_empty() {
-        return Err(OfflineError::NoPrefixFiles(path.to_owned()));
-    }
-    prefixes.sort_unstable();
-    prefixes.dedup();
-    Ok(corpus_index::verify_dir(path, true, Some(&prefixes), &NoProgress)?.0)
+    let prefixes = corpus_index::list_prefix_files(path, corpus_index::SMALL_DIR_FILES)?
+        .ok_or_else(no_index)?;
+    Ok(corpus_index::verify_dir(path, true, &prefixes, &NoProgress)?.0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,7 +566,11 @@ impl SortedFile {
         if let Some(offsets) = &self.offsets {
             // Only this prefix's lines, with its key range as the interpolation bounds.
             let prefix = Sha1Hash(*target).prefix().0 as usize;
-            let at = |i: usize| offsets.get(i).map_or(hi, |&o| usize::try_from(o).unwrap_or(hi));
+            let at = |i: usize| {
+                offsets
+                    .get(i)
+                    .map_or(hi, |&o| usize::try_from(o).unwrap_or(hi))
+            };
             let floor = (prefix as u64) << 44;
             if at(prefix) >= lo {
                 (lo, klo) = (at(prefix), floor);
