@@ -216,7 +216,8 @@ pub struct BreachOptions {
     pub offline: bool,
 
     /// Check against the downloaded Pwned Passwords corpus (sorted file or per-prefix
-    /// directory) instead of the API: nothing leaves the machine
+    /// directory) instead of the API: nothing leaves the machine. Verify it first, once, with
+    /// `credaudit corpus index PATH`
     #[arg(long, value_name = "PATH", help_heading = "Breach check")]
     pub hibp_file: Option<PathBuf>,
 
