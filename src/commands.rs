@@ -332,7 +332,10 @@ pub fn corpus(cli: &Cli, command: &CorpusCommand) -> Result<Exit> {
         "verifying the corpus (prefixes)",
     );
     let started = std::time::Instant::now();
-    let summary = credaudit::breach::corpus_index::build_index(path, *partial, &progress)?;
+    let result = credaudit::breach::corpus_index::build_index(path, *partial, &progress);
+    // Clear the bar before an error is printed (the library stops without finishing it).
+    credaudit::breach::Progress::finish(&progress);
+    let summary = result?;
     let coverage = if summary.present as usize == credaudit::breach::corpus_index::PREFIXES {
         "all 1,048,576 prefixes".to_owned()
     } else {

@@ -163,12 +163,19 @@ pub fn build_index(
     };
     let bytes = encode(&index, stamp, lines);
     let index_path = index_path(corpus);
-    crate::fsutil::write_private_atomic(&index_path, &bytes).map_err(|source| {
-        OfflineError::Io {
-            path: index_path.clone(),
-            source,
-        }
-    })?;
+    let write_err = |source| OfflineError::Io {
+        path: index_path.clone(),
+        source,
+    };
+    crate::fsutil::write_private_atomic(&index_path, &bytes).map_err(write_err)?;
+    // Public data: whoever may read the corpus may read its index (a shared /srv/pwned).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = before.permissions().mode() & 0o644;
+        fs::set_permissions(&index_path, fs::Permissions::from_mode(mode | 0o600))
+            .map_err(write_err)?;
+    }
     Ok(IndexSummary {
         index_bytes: bytes.len() as u64,
         index_path,
