@@ -106,6 +106,12 @@ pub enum Command {
     Formats,
     /// Print the effective settings (config file + flags)
     Config(ConfigArgs),
+    /// Prepare a downloaded Pwned Passwords corpus for --hibp-file
+    Corpus {
+        /// What to do with it
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -114,6 +120,22 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// `credaudit corpus ...`.
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Verify every line once (order, shape, all 1,048,576 prefixes) and write PATH.cidx
+    /// beside it; --hibp-file needs it for any corpus over 4 MiB
+    Index {
+        /// The single sorted file or the per-prefix directory
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Accept a corpus that lacks some prefixes (a sample or test corpus); every run that
+        /// uses it warns
+        #[arg(long)]
+        partial: bool,
+    },
 }
 
 /// `credaudit audit`.
@@ -240,7 +262,8 @@ pub struct BreachOptions {
     pub offline: bool,
 
     /// Check against the downloaded Pwned Passwords corpus (sorted file or per-prefix
-    /// directory) instead of the API: nothing leaves the machine
+    /// directory) instead of the API: nothing leaves the machine. Verify it first, once, with
+    /// `credaudit corpus index PATH`
     #[arg(long, value_name = "PATH", help_heading = "Breach check")]
     pub hibp_file: Option<PathBuf>,
 

@@ -4,7 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::Exit;
-use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs};
+use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs, CorpusCommand};
 use crate::settings::{self, PasswordSource, Settings};
 use crate::{sources, terminal};
 use anyhow::{Context, Result, bail};
@@ -348,6 +348,34 @@ fn print_flat(out: &mut dyn Write, prefix: &str, value: &serde_json::Value) -> s
         }
         other => writeln!(out, "{prefix} = {other}"),
     }
+}
+
+/// `credaudit corpus index PATH`: the one full verification of a downloaded corpus.
+pub fn corpus(cli: &Cli, command: &CorpusCommand) -> Result<Exit> {
+    let CorpusCommand::Index { path, partial } = command;
+    let progress = terminal::Bar::new(
+        std::io::stderr().is_terminal() && !cli.quiet,
+        "verifying the corpus (prefixes)",
+    );
+    let started = std::time::Instant::now();
+    let result = credaudit::breach::corpus_index::build_index(path, *partial, &progress);
+    // Clear the bar before an error is printed (the library stops without finishing it).
+    credaudit::breach::Progress::finish(&progress);
+    let summary = result?;
+    let coverage = if summary.present as usize == credaudit::breach::corpus_index::PREFIXES {
+        "all 1,048,576 prefixes".to_owned()
+    } else {
+        format!("{} of 1,048,576 prefixes (partial)", summary.present)
+    };
+    println!(
+        "credaudit: {} verified: {} lines, {coverage}, in {:.1?}; index written to {} ({} bytes)",
+        path.display(),
+        summary.lines,
+        started.elapsed(),
+        summary.index_path.display(),
+        summary.index_bytes
+    );
+    Ok(Exit::Clean)
 }
 
 /// `credaudit completions SHELL`.
