@@ -353,10 +353,8 @@ fn print_flat(out: &mut dyn Write, prefix: &str, value: &serde_json::Value) -> s
 /// `credaudit corpus index PATH`: the one full verification of a downloaded corpus.
 pub fn corpus(cli: &Cli, command: &CorpusCommand) -> Result<Exit> {
     let CorpusCommand::Index { path, partial } = command;
-    let progress = terminal::Bar::new(
-        std::io::stderr().is_terminal() && !cli.quiet,
-        "verifying the corpus (prefixes)",
-    );
+    let progress = terminal::Status::new(terminal::progress_allowed(cli.quiet))
+        .bar("verifying the corpus (prefixes)");
     let started = std::time::Instant::now();
     let result = credaudit::breach::corpus_index::build_index(path, *partial, &progress);
     // Clear the bar before an error is printed (the library stops without finishing it).
