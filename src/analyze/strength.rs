@@ -25,7 +25,9 @@ use std::collections::HashMap;
 /// Characters scored at most.
 pub const MAX_SCORED_CHARS: usize = 100;
 
-/// The account's own words, lower-cased and deduplicated, as zxcvbn user inputs.
+/// The account's own words, lower-cased and deduplicated, as zxcvbn user inputs: the whole
+/// title, the username and its e-mail local part (whole and by words), then the site words
+/// ([`crate::site::site_words`]).
 pub fn user_inputs(entry: &Entry) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: &str| {
@@ -35,9 +37,6 @@ pub fn user_inputs(entry: &Entry) -> Vec<String> {
         }
     };
     push(&entry.title);
-    for w in entry.title.split(|c: char| !c.is_alphanumeric()) {
-        push(w);
-    }
     push(&entry.username);
     if let Some((local, _)) = entry.username.split_once('@') {
         push(local);
@@ -45,12 +44,8 @@ pub fn user_inputs(entry: &Entry) -> Vec<String> {
             push(w);
         }
     }
-    for url in &entry.urls {
-        if let Some(host) = super::urls::host_of(url) {
-            for label in super::urls::site_labels(&host) {
-                push(label);
-            }
-        }
+    for w in crate::site::site_words(&entry.title, &entry.urls) {
+        push(&w);
     }
     out
 }
@@ -273,11 +268,11 @@ mod tests {
             user_inputs(&e),
             vec![
                 "my bank",
-                "bank",
                 "john.doe@example.com",
                 "john.doe",
                 "john",
                 "doe",
+                "bank",
                 "online",
                 "mybank"
             ]
