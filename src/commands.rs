@@ -38,6 +38,11 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
         .transpose()?
         .flatten();
 
+    if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
+        // zxcvbn's one-off set-up runs on a spare core while the vault is read (and its key
+        // derived), not at the start of the scoring.
+        std::thread::spawn(analyze::strength::warm_up);
+    }
     let vaults = read_vaults(&inputs, &settings)?;
     let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);
