@@ -40,8 +40,9 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
 
     if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
         // zxcvbn's one-off set-up runs on a spare core while the vault is read (and its key
-        // derived), not at the start of the scoring.
-        std::thread::spawn(analyze::strength::warm_up);
+        // derived), not at the start of the scoring. Best effort: without the thread, the
+        // first scored password pays for it as before.
+        let _ = std::thread::Builder::new().spawn(analyze::strength::warm_up);
     }
     let vaults = read_vaults(&inputs, &settings)?;
     let (sources, entries) = vault::flatten(vaults);
