@@ -37,6 +37,8 @@ command -v "$KXC" >/dev/null || { echo "missing keepassxc-cli (apt-get install k
 command -v jq >/dev/null || { echo "missing jq" >&2; exit 2; }
 # Part b (db-info vs --breach off) needs no corpus: RUNS=0 runs it alone.
 [ "$RUNS" -eq 0 ] || [ -f "$CORPUS" ] || { echo "missing corpus $CORPUS (see BENCHMARKS.md, section 5: the breach bench's gen; or RUNS=0)" >&2; exit 2; }
+# --hibp-file needs the corpus verified once: `credaudit corpus index` writes $CORPUS.cidx.
+[ "$RUNS" -eq 0 ] || [ -f "$CORPUS.cidx" ] || "$CREDAUDIT" corpus index "$CORPUS" >&2
 
 if [ -z "${WORK:-}" ]; then
   WORK=$(mktemp -d)
