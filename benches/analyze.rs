@@ -48,5 +48,42 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// URL handling alone: value classification, site words (variants and zxcvbn inputs) and the
+/// insecure-URL check over 10,000 entries with the URL shapes vaults hold.
+fn bench_sites(c: &mut Criterion) {
+    const SHAPES: [&str; 8] = [
+        "https://login.site{i}.example.com/path?q=1",
+        "site{i}.example.co.jp/login",
+        "http://user:pw@shop{i}.example.co.uk:8080/x",
+        "androidapp://com.site{i}.app",
+        "http://192.168.{i}.1/admin",
+        "https://www.bücher{i}.de/",
+        "https://www.amazon.co.jp/ap/signin",
+        "  https://mail.google.com/  ",
+    ];
+    let entries: Vec<credaudit::model::Entry> = (0..10_000)
+        .map(|i| credaudit::model::Entry {
+            title: format!("Site {i} Login"),
+            username: format!("user{i}@example.com"),
+            urls: vec![SHAPES[i % SHAPES.len()].replace("{i}", &(i % 250).to_string())],
+            ..Default::default()
+        })
+        .collect();
+    let policy = Policy::default();
+    let mut g = c.benchmark_group("sites_10k");
+    g.sample_size(10);
+    g.bench_function("classify_words_insecure", |b| {
+        b.iter(|| {
+            for e in black_box(&entries) {
+                black_box(rank::classify(e, &policy));
+                black_box(variants::site_tokens(e));
+                black_box(analyze::strength::user_inputs(e));
+                black_box(analyze::urls::insecure_urls(e));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_sites);
 criterion_main!(benches);

@@ -32,6 +32,12 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let options = audit_options(&settings, now()?)?;
     let (breach, breach_name) = sources::open(&settings.breach)?;
 
+    if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
+        // zxcvbn's one-off set-up runs on a spare core while the vault is read (and its key
+        // derived), not at the start of the scoring. Best effort: without the thread, the
+        // first scored password pays for it as before.
+        let _ = std::thread::Builder::new().spawn(credaudit::analyze::strength::warm_up);
+    }
     let status = terminal::Status::new(settings.breach.progress);
     let vaults = read_vaults(&inputs, &settings, &status)?;
     let (sources, entries) = vault::flatten(vaults);

@@ -194,11 +194,8 @@ impl IgnoreRule {
                 account
                     .url
                     .as_deref()
-                    .and_then(crate::analyze::urls::host_of)
-                    .is_some_and(|host| {
-                        let h = lower(h);
-                        host == h || host.ends_with(&format!(".{h}"))
-                    })
+                    .and_then(crate::site::host_of)
+                    .is_some_and(|host| crate::site::host_is_under(&host, &lower(h)))
             })
     }
 }

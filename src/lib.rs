@@ -31,4 +31,5 @@ pub mod rank;
 pub mod report;
 pub mod sanitize;
 pub mod secret;
+pub mod site;
 pub mod vault;

@@ -21,13 +21,6 @@ use super::{Exposure, ExposureKind};
 use crate::model::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-fn host_matches(host: &str, query_host: &str) -> bool {
-    host == query_host
-        || (host.len() > query_host.len()
-            && host.ends_with(query_host)
-            && host[..host.len() - query_host.len()].ends_with('.'))
-}
-
 /// Which entries match the queries, and the queries that matched nothing (trimmed, as given).
 pub fn match_queries(entries: &[Entry], queries: &[String]) -> (Vec<bool>, Vec<String>) {
     let mut hit = vec![false; entries.len()];
@@ -38,7 +31,7 @@ pub fn match_queries(entries: &[Entry], queries: &[String]) -> (Vec<bool>, Vec<S
             continue;
         }
         let lower = q.to_lowercase();
-        let qhost = super::urls::host_of(q).filter(|h| h.contains('.') || h.contains(':'));
+        let qhost = crate::site::host_of(q).filter(|h| h.contains('.') || h.contains(':'));
         let mut any = false;
         for (i, e) in entries.iter().enumerate() {
             let m = e.id.0 == q
@@ -46,8 +39,8 @@ pub fn match_queries(entries: &[Entry], queries: &[String]) -> (Vec<bool>, Vec<S
                 || qhost.as_deref().is_some_and(|qh| {
                     e.urls
                         .iter()
-                        .filter_map(|u| super::urls::host_of(u))
-                        .any(|h| host_matches(&h, qh))
+                        .filter_map(|u| crate::site::host_of(u))
+                        .any(|h| crate::site::host_is_under(&h, qh))
                 });
             if m {
                 any = true;

@@ -25,7 +25,9 @@ use std::collections::HashMap;
 /// Characters scored at most.
 pub const MAX_SCORED_CHARS: usize = 100;
 
-/// The account's own words, lower-cased and deduplicated, as zxcvbn user inputs.
+/// The account's own words, lower-cased and deduplicated, as zxcvbn user inputs: the whole
+/// title, the username and its e-mail local part (whole and by words), then the site words
+/// ([`crate::site::site_words`]).
 pub fn user_inputs(entry: &Entry) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: &str| {
@@ -35,9 +37,6 @@ pub fn user_inputs(entry: &Entry) -> Vec<String> {
         }
     };
     push(&entry.title);
-    for w in entry.title.split(|c: char| !c.is_alphanumeric()) {
-        push(w);
-    }
     push(&entry.username);
     if let Some((local, _)) = entry.username.split_once('@') {
         push(local);
@@ -45,12 +44,8 @@ pub fn user_inputs(entry: &Entry) -> Vec<String> {
             push(w);
         }
     }
-    for url in &entry.urls {
-        if let Some(host) = super::urls::host_of(url) {
-            for label in super::urls::site_labels(&host) {
-                push(label);
-            }
-        }
+    for w in crate::site::site_words(&entry.title, &entry.urls) {
+        push(&w);
     }
     out
 }
@@ -82,9 +77,15 @@ fn canon_string(s: &str) -> zeroize::Zeroizing<String> {
 fn relevant_inputs(password: &str, inputs: &[String]) -> Vec<String> {
     let fwd = canon_string(password);
     let rev: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(fwd.chars().rev().collect());
+    let max_chars = fwd.chars().count();
     let mut out: Vec<String> = inputs
         .iter()
         .filter(|i| {
+            // An input longer than the scored password cannot match inside it; a long title
+            // or username is then not canonicalized for nothing.
+            if i.chars().count() > max_chars {
+                return false;
+            }
             let ci = canon_string(i);
             fwd.contains(ci.as_str()) || rev.contains(ci.as_str())
         })
@@ -101,6 +102,19 @@ pub fn truncated(password: &str) -> &str {
         Some((i, _)) => &password[..i],
         None => password,
     }
+}
+
+/// Builds zxcvbn's dictionaries, keyboard graphs and regexes, which it does lazily on its first
+/// call (tens of milliseconds on one core, while the other rayon workers wait). The binary calls
+/// this on a thread of its own while the vault is read and its key derived, so the scoring
+/// starts warm; calling it later, or twice, is harmless.
+pub fn warm_up() {
+    // One password that reaches every matcher: dictionary, reversed, l33t, spatial, repeat,
+    // sequence, regex (recent year) and date.
+    let _ = zxcvbn::zxcvbn(
+        "P@ssw0rd-drowssap-qwerty-aaaa-abcd-2019-11.25.1999",
+        &["warm"],
+    );
 }
 
 /// Scores one password: (score 0-4, log10 guesses, zxcvbn's warning).
@@ -273,11 +287,11 @@ mod tests {
             user_inputs(&e),
             vec![
                 "my bank",
-                "bank",
                 "john.doe@example.com",
                 "john.doe",
                 "john",
                 "doe",
+                "bank",
                 "online",
                 "mybank"
             ]
@@ -316,6 +330,27 @@ mod tests {
         assert_eq!(relevant_inputs("Am4z0n2020", &inputs), vec!["amazon"]);
         assert_eq!(relevant_inputs("eodj!!", &inputs), vec!["jdoe"]);
         assert!(relevant_inputs("Zq8vN2kLm4", &inputs).is_empty());
+    }
+
+    #[test]
+    fn inputs_longer_than_the_password_are_dropped_unread() {
+        let long_title = "amazon".repeat(40);
+        let inputs = vec![long_title, "amazon".to_owned()];
+        assert_eq!(relevant_inputs("Amazon2020", &inputs), vec!["amazon"]);
+        // Exactly as long as the password still counts.
+        assert_eq!(relevant_inputs("amazon", &inputs), vec!["amazon"]);
+    }
+
+    #[test]
+    fn warm_up_changes_no_score() {
+        let entries = vec![
+            entry("Amazon", "jdoe", "https://www.amazon.co.jp/", "Amazon2020!"),
+            entry("B", "u", "", "Tr0ub4dor&3"),
+        ];
+        let before = analyze(&entries);
+        warm_up();
+        warm_up();
+        assert_eq!(analyze(&entries), before);
     }
 
     #[test]

@@ -89,27 +89,11 @@ impl<'a> Node<'a> {
     }
 }
 
-/// Site words of an entry for rule 5: lower-cased title words and host labels, at least three
-/// characters, without stop words.
+/// Site words of an entry for rule 5: [`crate::site::site_words`] without stop words.
 pub fn site_tokens(entry: &crate::model::Entry) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |t: &str| {
-        let t = t.to_lowercase();
-        if t.chars().count() >= 3 && !STOP_WORDS.contains(&t.as_str()) && !out.contains(&t) {
-            out.push(t);
-        }
-    };
-    for w in entry.title.split(|c: char| !c.is_alphanumeric()) {
-        push(w);
-    }
-    for url in &entry.urls {
-        if let Some(host) = super::urls::host_of(url) {
-            for label in super::urls::site_labels(&host) {
-                push(label);
-            }
-        }
-    }
-    out
+    let mut words = crate::site::site_words(&entry.title, &entry.urls);
+    words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+    words
 }
 
 /// Union-find with path halving and union by size.

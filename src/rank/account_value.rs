@@ -94,8 +94,7 @@ struct HostKey {
 
 impl HostKey {
     fn new(host: String) -> Self {
-        let reg = crate::analyze::urls::registrable_domain(&host);
-        let site = reg.split('.').next().unwrap_or("").to_owned();
+        let site = crate::site::site_name(&host).to_owned();
         HostKey { host, site }
     }
 }
@@ -105,12 +104,7 @@ fn host_pattern_len(key: &HostKey, pattern: &str) -> Option<usize> {
     if let Some(name) = pattern.strip_suffix(".*") {
         return (key.site == name).then_some(name.len());
     }
-    let host = key.host.as_str();
-    let hit = host == pattern
-        || (host.len() > pattern.len()
-            && host.ends_with(pattern)
-            && host[..host.len() - pattern.len()].ends_with('.'));
-    hit.then_some(pattern.len())
+    crate::site::host_is_under(&key.host, pattern).then_some(pattern.len())
 }
 
 /// The account value of an entry: `policy.value_overrides` first (a pattern matching a URL
@@ -121,7 +115,7 @@ pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
     let hosts: Vec<HostKey> = entry
         .urls
         .iter()
-        .filter_map(|u| crate::analyze::urls::host_of(u))
+        .filter_map(|u| crate::site::host_of(u))
         .map(HostKey::new)
         .collect();
     let group = entry.group.join(" / ");

@@ -12,11 +12,7 @@ pub fn display_name(entry: &Entry) -> String {
     if !t.is_empty() {
         return t.to_owned();
     }
-    if let Some(h) = entry
-        .urls
-        .iter()
-        .find_map(|u| crate::analyze::urls::host_of(u))
-    {
+    if let Some(h) = entry.urls.iter().find_map(|u| crate::site::host_of(u)) {
         return h;
     }
     format!("entry {}", entry.id)
@@ -231,10 +227,10 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         out.push(found(code, 0, text));
     }
     if !f.insecure_urls.is_empty() {
-        let lan_only = f.insecure_urls.iter().all(|u| {
-            crate::analyze::urls::host_of(u)
-                .is_some_and(|h| crate::analyze::urls::is_private_host(&h))
-        });
+        let lan_only = f
+            .insecure_urls
+            .iter()
+            .all(|u| crate::site::host_of(u).is_some_and(|h| crate::site::is_private_host(&h)));
         let mut r = found(
             ReasonCode::InsecureUrl,
             0,

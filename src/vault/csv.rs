@@ -340,17 +340,6 @@ fn chrome(r: &Row<'_>) -> Result<Mapped, FormatError> {
     })
 }
 
-/// The host of a URL (or of a bare `host/path`), without user info or port.
-pub(crate) fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host.starts_with('[') {
-        return host.split_inclusive(']').next().unwrap_or(host);
-    }
-    host.split(':').next().unwrap_or(host)
-}
-
 /// Firefox: no title column, so the title is the host. The Firefox-account sync row is internal.
 fn firefox(r: &Row<'_>) -> Result<Mapped, FormatError> {
     let url = r.text("url")?;
@@ -362,7 +351,7 @@ fn firefox(r: &Row<'_>) -> Result<Mapped, FormatError> {
     }
     login(Entry {
         id: EntryId(r.text("guid")?),
-        title: host_of(&url).to_owned(),
+        title: crate::site::host_of(&url).unwrap_or_default(),
         username: r.text("username")?,
         urls: one(url),
         password: r.password()?,
@@ -495,14 +484,6 @@ fn nordpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hosts() {
-        assert_eq!(host_of("https://user@example.com:8443/x?y"), "example.com");
-        assert_eq!(host_of("mastodon.social"), "mastodon.social");
-        assert_eq!(host_of("http://[::1]:80/"), "[::1]");
-        assert_eq!(host_of(""), "");
-    }
 
     #[test]
     fn lastpass_names_only() {
