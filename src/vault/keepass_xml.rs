@@ -31,13 +31,13 @@ pub fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError>
             Event::End(_) => state.end(builder)?,
             Event::Text(t) => {
                 if state.wants_text() {
-                    let s = t.xml10_content().map_err(|_| not_utf8())?;
+                    let s = t.xml10_content();
                     state.text.push_str(&s);
                 }
             }
             Event::CData(t) => {
                 if state.wants_text() {
-                    let s = t.xml10_content().map_err(|_| not_utf8())?;
+                    let s = t.xml10_content();
                     state.text.push_str(&s);
                 }
             }
@@ -65,10 +65,6 @@ pub fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatError>
     Ok(())
 }
 
-pub(super) fn not_utf8() -> FormatError {
-    FormatError::Invalid("XML text is not valid UTF-8".to_owned())
-}
-
 /// A parse error as one line, without any text content of the file.
 pub(super) fn xml_error(e: &quick_xml::Error, pos: u64) -> FormatError {
     use quick_xml::Error as E;
@@ -93,13 +89,13 @@ pub(super) fn resolve_entity(r: &quick_xml::events::BytesRef<'_>) -> Result<char
     if r.is_char_ref() {
         return r.resolve_char_ref().ok().flatten().ok_or_else(bad);
     }
-    let name: &[u8] = r;
+    let name: &str = r;
     match name {
-        b"lt" => Ok('<'),
-        b"gt" => Ok('>'),
-        b"amp" => Ok('&'),
-        b"apos" => Ok('\''),
-        b"quot" => Ok('"'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
         _ => Err(bad()),
     }
 }
@@ -129,26 +125,26 @@ enum Tag {
 }
 
 impl Tag {
-    fn of(name: &[u8]) -> Tag {
+    fn of(name: &str) -> Tag {
         match name {
-            b"KeePassFile" => Tag::KeePassFile,
-            b"Meta" => Tag::Meta,
-            b"RecycleBinUUID" => Tag::RecycleBinUuid,
-            b"Root" => Tag::Root,
-            b"Group" => Tag::Group,
-            b"Entry" => Tag::Entry,
-            b"History" => Tag::History,
-            b"UUID" => Tag::Uuid,
-            b"Name" => Tag::Name,
-            b"String" => Tag::String,
-            b"Key" => Tag::Key,
-            b"Value" => Tag::Value,
-            b"Times" => Tag::Times,
-            b"CreationTime" => Tag::CreationTime,
-            b"LastModificationTime" => Tag::LastModificationTime,
-            b"QualityCheck" => Tag::QualityCheck,
-            b"CustomData" => Tag::CustomData,
-            b"Item" => Tag::Item,
+            "KeePassFile" => Tag::KeePassFile,
+            "Meta" => Tag::Meta,
+            "RecycleBinUUID" => Tag::RecycleBinUuid,
+            "Root" => Tag::Root,
+            "Group" => Tag::Group,
+            "Entry" => Tag::Entry,
+            "History" => Tag::History,
+            "UUID" => Tag::Uuid,
+            "Name" => Tag::Name,
+            "String" => Tag::String,
+            "Key" => Tag::Key,
+            "Value" => Tag::Value,
+            "Times" => Tag::Times,
+            "CreationTime" => Tag::CreationTime,
+            "LastModificationTime" => Tag::LastModificationTime,
+            "QualityCheck" => Tag::QualityCheck,
+            "CustomData" => Tag::CustomData,
+            "Item" => Tag::Item,
             _ => Tag::Other,
         }
     }
@@ -219,7 +215,7 @@ impl State {
         if self.stack.is_empty() {
             match tag {
                 Tag::KeePassFile => self.seen_root = true,
-                _ if e.local_name().as_ref() == b"database" => return Err(keepassx_legacy()),
+                _ if e.local_name().as_ref() == "database" => return Err(keepassx_legacy()),
                 _ => {
                     return Err(FormatError::Invalid(
                         "not a KeePass XML export: the root element is not <KeePassFile>"
@@ -250,7 +246,7 @@ impl State {
                     .try_get_attribute("Protected")
                     .ok()
                     .flatten()
-                    .is_some_and(|a| a.value.as_ref().eq_ignore_ascii_case(b"true"));
+                    .is_some_and(|a| a.value.eq_ignore_ascii_case("true"));
                 if protected {
                     return Err(FormatError::Invalid(
                         "values are encrypted (Protected=\"True\"): this is not an export; export from KeePass or KeePassXC as XML, or audit the .kdbx"

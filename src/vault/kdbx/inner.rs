@@ -165,27 +165,27 @@ enum Tag {
 }
 
 impl Tag {
-    fn of(name: &[u8]) -> Tag {
+    fn of(name: &str) -> Tag {
         match name {
-            b"KeePassFile" => Tag::KeePassFile,
-            b"Meta" => Tag::Meta,
-            b"HeaderHash" => Tag::HeaderHash,
-            b"RecycleBinUUID" => Tag::RecycleBinUuid,
-            b"Root" => Tag::Root,
-            b"Group" => Tag::Group,
-            b"Entry" => Tag::Entry,
-            b"History" => Tag::History,
-            b"UUID" => Tag::Uuid,
-            b"Name" => Tag::Name,
-            b"String" => Tag::String,
-            b"Key" => Tag::Key,
-            b"Value" => Tag::Value,
-            b"Times" => Tag::Times,
-            b"CreationTime" => Tag::CreationTime,
-            b"LastModificationTime" => Tag::LastModificationTime,
-            b"QualityCheck" => Tag::QualityCheck,
-            b"CustomData" => Tag::CustomData,
-            b"Item" => Tag::Item,
+            "KeePassFile" => Tag::KeePassFile,
+            "Meta" => Tag::Meta,
+            "HeaderHash" => Tag::HeaderHash,
+            "RecycleBinUUID" => Tag::RecycleBinUuid,
+            "Root" => Tag::Root,
+            "Group" => Tag::Group,
+            "Entry" => Tag::Entry,
+            "History" => Tag::History,
+            "UUID" => Tag::Uuid,
+            "Name" => Tag::Name,
+            "String" => Tag::String,
+            "Key" => Tag::Key,
+            "Value" => Tag::Value,
+            "Times" => Tag::Times,
+            "CreationTime" => Tag::CreationTime,
+            "LastModificationTime" => Tag::LastModificationTime,
+            "QualityCheck" => Tag::QualityCheck,
+            "CustomData" => Tag::CustomData,
+            "Item" => Tag::Item,
             _ => Tag::Other,
         }
     }
@@ -246,7 +246,7 @@ pub(crate) fn parse(
         match reader.read_event().map_err(|_| malformed())? {
             Event::Start(e) => {
                 if p.stack.is_empty() {
-                    if seen_document || e.local_name().as_ref() != b"KeePassFile" {
+                    if seen_document || e.local_name().as_ref() != "KeePassFile" {
                         return Err(malformed());
                     }
                     seen_document = true;
@@ -255,11 +255,11 @@ pub(crate) fn parse(
             }
             Event::End(_) => p.end()?,
             Event::Text(t) if p.wants_text() => {
-                let s = t.xml10_content().map_err(|_| malformed())?;
+                let s = t.xml10_content();
                 p.text.push_str(&s);
             }
             Event::CData(t) if p.wants_text() => {
-                let s = t.xml10_content().map_err(|_| malformed())?;
+                let s = t.xml10_content();
                 p.text.push_str(&s);
             }
             Event::GeneralRef(r) if p.wants_text() => {
@@ -301,7 +301,7 @@ impl Parser<'_> {
             .ok()
             .flatten()
             .is_some_and(|a| {
-                let v = xml_trim(std::str::from_utf8(&a.value).unwrap_or_default());
+                let v = xml_trim(&a.value);
                 v.eq_ignore_ascii_case("true") || v == "1"
             });
         self.skip_value = false;
