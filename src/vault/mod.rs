@@ -10,8 +10,7 @@ pub mod bitwarden_crypto;
 pub mod csv;
 pub mod detect;
 pub mod json;
-pub mod kdbx;
-pub mod keepass_xml;
+pub mod keepass;
 pub mod zip;
 
 /// Where a vault comes from.
@@ -279,8 +278,8 @@ pub fn read_bytes(
     };
     let mut builder = VaultBuilder::new(source, options.include_recycled);
     match format {
-        Format::Kdbx | Format::Kdb => kdbx::read(name, bytes, format, options, &mut builder)?,
-        Format::KeepassXml => keepass_xml::read(bytes, &mut builder)?,
+        Format::Kdbx | Format::Kdb => keepass::read(name, bytes, options, &mut builder)?,
+        Format::KeepassXml => keepass::read_xml(bytes, &mut builder)?,
         _ if zip::is_zip(bytes) => zip::read(bytes, format, &mut builder)?,
         Format::BitwardenJson
         | Format::ProtonJson
