@@ -222,21 +222,7 @@ fn single_entry_db(config: DatabaseConfig, n: u128, title: &str, user: &str, pw:
 
 /// An XML v2 key file with a correct `Hash` attribute.
 fn keyx_file() -> String {
-    let key = Sha256::digest(b"credaudit kdbx fixture key");
-    let hash: String = Sha256::digest(key.as_slice())
-        .iter()
-        .take(4)
-        .map(|b| format!("{b:02X}"))
-        .collect();
-    let hex: Vec<String> = key
-        .chunks(4)
-        .map(|c| c.iter().map(|b| format!("{b:02X}")).collect())
-        .collect();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyFile>\n\t<Meta>\n\t\t<Version>2.0</Version>\n\t</Meta>\n\t<Key>\n\t\t<Data Hash=\"{hash}\">\n\t\t\t{}\n\t\t\t{}\n\t\t</Data>\n\t</Key>\n</KeyFile>\n",
-        hex[..4].join(" "),
-        hex[4..].join(" ")
-    )
+    keepass_writer::keyx_v2(&Sha256::digest(b"credaudit kdbx fixture key").into())
 }
 
 fn save(db: &Database, path: &Path, key: DatabaseKey) {

@@ -348,9 +348,9 @@ impl XmlWriter<'_> {
     }
 
     fn group(&mut self, g: &Group) {
-        let _ = write!(
+        let _ = writeln!(
             self.out,
-            "<Group><UUID>{}</UUID><Name>{}</Name>\n",
+            "<Group><UUID>{}</UUID><Name>{}</Name>",
             uuid(g.uuid),
             escape(&g.name)
         );
@@ -726,14 +726,12 @@ pub fn kdbx4(db: &Db, key: Key<'_>, kdf: Kdf4, minor: u16, label: &str) -> Vec<u
     let mut out = header.clone();
     out.extend_from_slice(&Sha256::digest(&header));
     out.extend_from_slice(&hmac(u64::MAX, &[&header]));
-    let mut index = 0u64;
     // Blocks of 1 MiB, as KeePass writes them, then the empty end block.
-    for data in encrypted.chunks(1 << 20).chain([&[][..]]) {
+    for (index, data) in (0u64..).zip(encrypted.chunks(1 << 20).chain([&[][..]])) {
         let size = (data.len() as u32).to_le_bytes();
         out.extend_from_slice(&hmac(index, &[&index.to_le_bytes(), &size, data]));
         out.extend_from_slice(&size);
         out.extend_from_slice(data);
-        index += 1;
     }
     out
 }

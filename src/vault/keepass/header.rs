@@ -371,26 +371,18 @@ pub(crate) fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, Fo
     if version & 0xff00 != 0x0100 {
         return Err(bad("unknown version"));
     }
+    // A u32 length, then that many bytes; returns them and where the next field starts.
+    let sized = |pos: usize| -> Option<(&[u8], usize)> {
+        let len = usize::try_from(u32_at(buf, pos)?).ok()?;
+        let end = (pos + 4).checked_add(len)?;
+        Some((buf.get(pos + 4..end)?, end))
+    };
     let mut items = Vec::new();
     let mut pos = 2usize;
     while pos + 9 < buf.len() {
         let kind = buf.get(pos).copied().ok_or_else(|| bad("cut short"))?;
-        let key_len = u32_at(buf, pos + 1).ok_or_else(|| bad("cut short"))?;
-        let key_start = pos + 5;
-        let key_end = key_start
-            .checked_add(usize::try_from(key_len).map_err(|_| bad("cut short"))?)
-            .ok_or_else(|| bad("cut short"))?;
-        let key = buf
-            .get(key_start..key_end)
-            .ok_or_else(|| bad("cut short"))?;
-        let value_len = u32_at(buf, key_end).ok_or_else(|| bad("cut short"))?;
-        let value_start = key_end + 4;
-        let value_end = value_start
-            .checked_add(usize::try_from(value_len).map_err(|_| bad("cut short"))?)
-            .ok_or_else(|| bad("cut short"))?;
-        let value = buf
-            .get(value_start..value_end)
-            .ok_or_else(|| bad("cut short"))?;
+        let (key, key_end) = sized(pos + 1).ok_or_else(|| bad("cut short"))?;
+        let (value, value_end) = sized(key_end).ok_or_else(|| bad("cut short"))?;
         let expected = match kind {
             0x04 | 0x0c => Some(4),
             0x05 | 0x0d => Some(8),
