@@ -307,10 +307,12 @@ impl Tag {
     }
 }
 
-/// The `<String>` being read: its key and value, in whichever order they come.
+/// The `<String>` being read: its key and value, in whichever order they come (the key
+/// buffer is reused from one string to the next).
 #[derive(Default)]
 struct OpenString {
-    key: Option<Zeroizing<String>>,
+    key: Zeroizing<String>,
+    has_key: bool,
     value: Option<Zeroizing<String>>,
 }
 
@@ -469,7 +471,10 @@ impl Parser<'_> {
             Tag::Entry if (group_is_parent && self.entries.is_empty()) || entry_is_grandparent => {
                 self.entries.push((RawEntry::new(), depth));
             }
-            Tag::String => self.string = OpenString::default(),
+            Tag::String => {
+                self.string.has_key = false;
+                self.string.value = None;
+            }
             Tag::Value if self.parent(0) == Tag::String => {
                 if self.protected && matches!(self.origin, Origin::Export) {
                     return Err(FormatError::Invalid(
@@ -478,7 +483,7 @@ impl Parser<'_> {
                     ));
                 }
                 // With the key already read, an unused field's text is not even collected.
-                self.skip_value = self.string.key.as_ref().is_some_and(|k| !is_used_field(k));
+                self.skip_value = self.string.has_key && !is_used_field(&self.string.key);
             }
             Tag::Item => self.item_key.clear(),
             _ => {}
@@ -565,17 +570,20 @@ impl Parser<'_> {
                 }
             }
             (Tag::Key, Tag::String) => {
-                self.string.key = Some(Zeroizing::new(value.to_owned()));
+                self.string.key.clear();
+                self.string.key.push_str(value);
+                self.string.has_key = true;
             }
             (Tag::Value, Tag::String) if !self.skip_value => {
                 self.string.value = Some(Zeroizing::new(value.to_owned()));
             }
             (Tag::String, _) if in_entry => {
-                let string = std::mem::take(&mut self.string);
-                if let (Some(key), Some(value), Some(e)) = (string.key, string.value, entry)
-                    && is_used_field(&key)
+                let string = &mut self.string;
+                if string.has_key
+                    && is_used_field(&string.key)
+                    && let (Some(value), Some(e)) = (string.value.take(), entry)
                 {
-                    e.fields.push((key.as_str().to_owned(), value));
+                    e.fields.push((string.key.as_str().to_owned(), value));
                 }
             }
             (Tag::CreationTime | Tag::LastModificationTime, Tag::Times) if in_entry_child => {
