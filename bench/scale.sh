@@ -29,6 +29,8 @@ for t in "$CREDAUDIT" "$GEN_VAULT" "$GNU_TIME"; do
   [ -x "$t" ] || { echo "missing $t (cargo build --release && cargo build --release --example gen_vault)" >&2; exit 2; }
 done
 [ -f "$CORPUS" ] || { echo "missing corpus $CORPUS (see BENCHMARKS.md, section 5)" >&2; exit 2; }
+# --hibp-file needs the corpus verified once: `credaudit corpus index` writes $CORPUS.cidx.
+[ -f "$CORPUS.cidx" ] || "$CREDAUDIT" corpus index "$CORPUS" >&2
 if [ -z "${WORK:-}" ]; then
   WORK=$(mktemp -d)
   [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT

@@ -36,6 +36,8 @@ done
 command -v "$KXC" >/dev/null || { echo "missing keepassxc-cli (apt-get install keepassxc)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "missing jq" >&2; exit 2; }
 [ -f "$CORPUS" ] || { echo "missing corpus $CORPUS (see BENCHMARKS.md, section 5: the breach bench's gen)" >&2; exit 2; }
+# --hibp-file needs the corpus verified once: `credaudit corpus index` writes $CORPUS.cidx.
+[ -f "$CORPUS.cidx" ] || "$CREDAUDIT" corpus index "$CORPUS" >&2
 
 if [ -z "${WORK:-}" ]; then
   WORK=$(mktemp -d)

@@ -6,7 +6,9 @@
 //!
 //! - `gen PATH [LINES]`: a sorted corpus of uniformly random SHA-1s plus 1,000 known "leaked"
 //!   passwords (`credaudit-bench-leaked-{i}`, count i+1), `HASH:COUNT` LF lines;
-//! - `offline PATH`: pages per lookup and time of 10,000 lookups (cold after fadvise, then warm);
+//! - `index PATH`: `credaudit corpus index` (full verification, prefix index): time, size, memory;
+//! - `offline PATH`: pages per lookup and time of 10,000 lookups (cold after fadvise, then warm),
+//!   through the prefix index (built first if missing) and, to compare, without it;
 //! - `online`: 1,000 unique prefixes against 50 ms injected latency, then a warm cache;
 //! - `make-xml PATH ENTRIES`: a KeePass 2 XML export for `keepassxc-cli import`;
 //! - `vault KDBX PASSWORD CORPUS`: the leaked entries of a KDBX (via the keepass crate) and the
@@ -17,6 +19,7 @@
 mod hibp_server;
 
 use credaudit::breach::cache::{CacheConfig, CachedSource};
+use credaudit::breach::corpus_index;
 use credaudit::breach::offline::OfflineCorpus;
 use credaudit::breach::online::{OnlineConfig, OnlineFetcher, OnlineSource};
 use credaudit::breach::{BreachSource, NoProgress, Sha1Hash, Verdict, hex_upper};
@@ -46,6 +49,7 @@ fn main() {
             let lines = arg(2).and_then(|s| s.parse().ok()).unwrap_or(100_000_000);
             generate(&path, lines);
         }
+        Some("index") => index(Path::new(&arg(1).unwrap_or_else(|| DEFAULT_CORPUS.into()))),
         Some("offline") => offline(Path::new(&arg(1).unwrap_or_else(|| DEFAULT_CORPUS.into()))),
         Some("online") => online(),
         Some("make-xml") => make_xml(
@@ -185,51 +189,127 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Peak resident memory of this process so far (VmHWM), in MiB.
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// The full verification and index build, from a cold page cache.
+fn index(path: &Path) {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let evicted = evict(path);
+    println!(
+        "== corpus index: {} ({:.2} GB), page cache evicted: {evicted}, load average before: {}",
+        path.display(),
+        size as f64 / 1e9,
+        load_average()
+    );
+    let t = Instant::now();
+    let summary = corpus_index::build_index(path, false, &NoProgress).expect("index");
+    let took = t.elapsed();
+    println!(
+        "verified {} lines, {} prefixes, in {took:.1?} ({:.0} MB/s); index {} bytes ({:.2} MiB); peak RSS {:.0} MiB; load average after: {}",
+        summary.lines,
+        summary.present,
+        size as f64 / 1e6 / took.as_secs_f64(),
+        summary.index_bytes,
+        summary.index_bytes as f64 / (1 << 20) as f64,
+        peak_rss_mib(),
+        load_average()
+    );
+}
+
 fn offline(path: &Path) {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     println!(
-        "== offline: {} ({:.2} GB)",
+        "== offline: {} ({:.2} GB), load average {}",
         path.display(),
-        size as f64 / 1e9
+        size as f64 / 1e9,
+        load_average()
     );
+    if !corpus_index::index_path(path).exists() {
+        index(path);
+    }
     let mut rng = SmallRng::seed_from_u64(42);
     let mut queries = sample_present(path, 5_000, &mut rng);
     queries.extend((0..5_000).map(|_| Sha1Hash(rng.random())));
-    let evicted = evict(path);
-    let t = Instant::now();
-    let corpus = OfflineCorpus::open(path).expect("open corpus");
-    let open_time = t.elapsed();
-    let t = Instant::now();
-    let v = corpus.lookup(&queries, &NoProgress);
-    let cold = t.elapsed();
-    let stats = corpus.stats();
-    let seen = v.iter().filter(|v| matches!(v, Verdict::Seen(_))).count();
-    let not_seen = v.iter().filter(|v| **v == Verdict::NotSeen).count();
-    let unchecked = v.len() - seen - not_seen;
-    println!(
-        "open+validate {open_time:.1?} (page cache evicted: {evicted}); 10,000 lookups: {seen} seen, {not_seen} not seen, {unchecked} unchecked"
-    );
-    println!(
-        "pages per lookup: {:.2} (total {} pages for {} lookups)",
-        stats.pages_per_lookup(),
-        stats.pages,
-        stats.lookups
-    );
-    println!("first pass (cold after fadvise DONTNEED): {cold:.1?}");
-    let mut warm = Vec::new();
-    for _ in 0..11 {
+    let mut answers = Vec::new();
+    for indexed in [true, false] {
+        let label = if indexed {
+            "with the prefix index"
+        } else {
+            "without the index (unverified, 64-line sample)"
+        };
+        let evicted = evict(path);
         let t = Instant::now();
-        let v2 = corpus.lookup(&queries, &NoProgress);
-        warm.push(t.elapsed());
-        assert_eq!(v2, v);
+        let corpus = if indexed {
+            OfflineCorpus::open(path)
+        } else {
+            OfflineCorpus::open_unverified(path)
+        }
+        .expect("open corpus");
+        let open_time = t.elapsed();
+        let t = Instant::now();
+        let v = corpus.lookup(&queries, &NoProgress);
+        let cold = t.elapsed();
+        let stats = corpus.stats();
+        let seen = v.iter().filter(|v| matches!(v, Verdict::Seen(_))).count();
+        let not_seen = v.iter().filter(|v| **v == Verdict::NotSeen).count();
+        let unchecked = v.len() - seen - not_seen;
+        println!("-- {label}");
+        println!(
+            "open {open_time:.1?} (page cache evicted: {evicted}); 10,000 lookups: {seen} seen, {not_seen} not seen, {unchecked} unchecked"
+        );
+        println!(
+            "pages per lookup, one batch: {:.2} (total {} pages for {} lookups)",
+            stats.pages_per_lookup(),
+            stats.pages,
+            stats.lookups
+        );
+        println!("first pass (cold after fadvise DONTNEED): {cold:.1?}");
+        let mut warm = Vec::new();
+        for _ in 0..11 {
+            let t = Instant::now();
+            let v2 = corpus.lookup(&queries, &NoProgress);
+            warm.push(t.elapsed());
+            assert_eq!(v2, v);
+        }
+        let m = median(warm.clone());
+        println!(
+            "warm, 10,000 lookups: median {m:.2?} (min {:.2?}, max {:.2?}, 11 runs) = {:.2} us/lookup",
+            warm.iter().min().unwrap(),
+            warm.iter().max().unwrap(),
+            m.as_secs_f64() * 1e6 / 10_000.0
+        );
+        // One hash per call, as `credaudit check` does: no resume from a previous answer.
+        corpus.reset_stats();
+        for q in queries.iter().step_by(10) {
+            corpus.lookup(std::slice::from_ref(q), &NoProgress);
+        }
+        println!(
+            "pages per lookup, one hash per call (1,000 calls): {:.2}",
+            corpus.stats().pages_per_lookup()
+        );
+        answers.push(v);
     }
-    let m = median(warm.clone());
-    println!(
-        "warm, 10,000 lookups: median {m:.2?} (min {:.2?}, max {:.2?}, 11 runs) = {:.2} us/lookup",
-        warm.iter().min().unwrap(),
-        warm.iter().max().unwrap(),
-        m.as_secs_f64() * 1e6 / 10_000.0
+    assert_eq!(
+        answers[0], answers[1],
+        "indexed and unverified answers differ"
     );
+    println!("answers with and without the index: identical");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -78,13 +78,14 @@ fn findings_of(report: &Report) -> BTreeSet<KnownFinding> {
 }
 
 fn known(account: &str, breach_count: Option<u64>, code: ReasonCode) -> Option<KnownFinding> {
-    if code == ReasonCode::Unchecked {
+    if !code.is_finding() {
         // Not a finding: it is reported every time until the check succeeds.
         return None;
     }
-    let bucket = match code {
-        ReasonCode::Breached | ReasonCode::ReusedBreached => breach_count.map(bucket),
-        _ => None,
+    let bucket = if code.spec().breach_count {
+        breach_count.map(bucket)
+    } else {
+        None
     };
     Some(KnownFinding {
         account: account.to_owned(),
@@ -126,6 +127,14 @@ impl Baseline {
             });
         }
         Ok(Some(baseline))
+    }
+
+    /// Fails now, before any vault is opened, when [`Self::save`] could not write `path`.
+    pub fn check_writable(path: &Path) -> Result<(), BaselineError> {
+        crate::fsutil::check_writable(path).map_err(|cause| BaselineError::Io {
+            path: path.display().to_string(),
+            cause,
+        })
     }
 
     /// Writes the baseline atomically, readable by the owner only.

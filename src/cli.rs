@@ -1,10 +1,56 @@
 //! The command line: clap definitions only. Resolution into settings lives in `settings.rs`.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use credaudit::config::{BreachMode, SkipCheck};
 use credaudit::model::Format;
 use credaudit::report::{FailLevel, OutputFormat};
 use std::path::PathBuf;
+
+/// A domain enum the command line takes by name. The domain types carry no clap derives: they
+/// list their values (`ALL`) and names, and this maps them to clap's possible values.
+pub trait Named: Copy + Send + Sync + 'static {
+    /// Every value, in the order help lists them.
+    fn all() -> &'static [Self];
+    /// The name on the command line and its help line.
+    fn name_and_help(self) -> (&'static str, &'static str);
+}
+
+macro_rules! named {
+    ($($ty:ty => $name_and_help:expr;)*) => {$(
+        impl Named for $ty {
+            fn all() -> &'static [Self] {
+                <$ty>::ALL
+            }
+            fn name_and_help(self) -> (&'static str, &'static str) {
+                $name_and_help(self)
+            }
+        }
+    )*};
+}
+
+named! {
+    Format => |f: Format| (f.name(), f.help());
+    FailLevel => FailLevel::name_and_help;
+    OutputFormat => OutputFormat::name_and_help;
+    BreachMode => BreachMode::name_and_help;
+    SkipCheck => SkipCheck::name_and_help;
+}
+
+/// Parses a [`Named`] value; `--help`, completions and the man page list every name.
+fn named<T: Named>() -> impl TypedValueParser<Value = T> {
+    let values = T::all().iter().map(|v| {
+        let (name, help) = v.name_and_help();
+        PossibleValue::new(name).help(help)
+    });
+    PossibleValuesParser::new(values).try_map(|name: String| {
+        T::all()
+            .iter()
+            .copied()
+            .find(|v| v.name_and_help().0 == name)
+            .ok_or_else(|| format!("unknown value {name:?}"))
+    })
+}
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -60,6 +106,12 @@ pub enum Command {
     Formats,
     /// Print the effective settings (config file + flags)
     Config(ConfigArgs),
+    /// Prepare a downloaded Pwned Passwords corpus for --hibp-file
+    Corpus {
+        /// What to do with it
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -68,6 +120,22 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// `credaudit corpus ...`.
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Verify every line once (order, shape, all 1,048,576 prefixes) and write PATH.cidx
+    /// beside it; --hibp-file needs it for any corpus over 4 MiB
+    Index {
+        /// The single sorted file or the per-prefix directory
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Accept a corpus that lacks some prefixes (a sample or test corpus); every run that
+        /// uses it warns
+        #[arg(long)]
+        partial: bool,
+    },
 }
 
 /// `credaudit audit`.
@@ -103,7 +171,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct Options {
     /// Read every vault as this format instead of detecting it (see `credaudit formats`)
-    #[arg(long, value_enum, value_name = "NAME", help_heading = "Input")]
+    #[arg(long, value_parser = named::<Format>(), value_name = "NAME", help_heading = "Input")]
     pub format: Option<Format>,
 
     /// KeePass key file (with or without a master password)
@@ -141,7 +209,7 @@ pub struct Options {
 
     /// Skip an analysis (repeatable): `--skip weak --skip variants` leaves reuse, breach and
     /// age checks, e.g. for a breach-only audit
-    #[arg(long, value_enum, value_name = "CHECK", help_heading = "Analysis")]
+    #[arg(long, value_parser = named::<SkipCheck>(), value_name = "CHECK", help_heading = "Analysis")]
     pub skip: Vec<SkipCheck>,
 
     #[command(flatten)]
@@ -151,7 +219,7 @@ pub struct Options {
     #[arg(
         short,
         long,
-        value_enum,
+        value_parser = named::<OutputFormat>(),
         value_name = "FORMAT",
         help_heading = "Output"
     )]
@@ -166,7 +234,7 @@ pub struct Options {
     pub top: Option<usize>,
 
     /// Exit 1 only for findings at or above this level [default: any]
-    #[arg(long, value_enum, value_name = "LEVEL", help_heading = "Output")]
+    #[arg(long, value_parser = named::<FailLevel>(), value_name = "LEVEL", help_heading = "Output")]
     pub fail_on: Option<FailLevel>,
 
     /// Report only findings not in this baseline file (a missing file counts as empty)
@@ -186,7 +254,7 @@ pub struct Options {
 #[derive(Debug, Args)]
 pub struct BreachOptions {
     /// online (range API, cached), offline (cache only) or off [default: online]
-    #[arg(long, value_enum, value_name = "MODE", help_heading = "Breach check")]
+    #[arg(long, value_parser = named::<BreachMode>(), value_name = "MODE", help_heading = "Breach check")]
     pub breach: Option<BreachMode>,
 
     /// Same as --breach offline: answer from the range cache only, send nothing
@@ -194,7 +262,8 @@ pub struct BreachOptions {
     pub offline: bool,
 
     /// Check against the downloaded Pwned Passwords corpus (sorted file or per-prefix
-    /// directory) instead of the API: nothing leaves the machine
+    /// directory) instead of the API: nothing leaves the machine. Verify it first, once, with
+    /// `credaudit corpus index PATH`
     #[arg(long, value_name = "PATH", help_heading = "Breach check")]
     pub hibp_file: Option<PathBuf>,
 

@@ -4,12 +4,13 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::Exit;
-use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs};
+use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs, CorpusCommand};
 use crate::settings::{self, PasswordSource, Settings};
 use crate::{sources, terminal};
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use clap::CommandFactory;
+use credaudit::audit::{self, AuditOptions};
 use credaudit::baseline::Baseline;
 use credaudit::breach::{BreachSource, Sha1Hash, Verdict};
 use credaudit::ignore::IgnoreFile;
@@ -17,71 +18,79 @@ use credaudit::model::Format;
 use credaudit::report::{self, Report, Style};
 use credaudit::secret::Secret;
 use credaudit::vault::{self, FormatError, Input, ReadOptions, SourceInfo, Vault};
-use credaudit::{analyze, rank};
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
 
-/// `credaudit audit`.
+/// `credaudit audit`: validate everything cheap, read the vaults, run the audit, print.
 pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let (config, config_file) = settings::load_config(cli.config.as_ref())?;
     let settings = settings::resolve(&args.options, config, config_file, cli.color, cli.quiet)?;
-    let now = now()?;
     let inputs = inputs(&args.vaults, &settings)?;
+    // Everything that can fail without the vault fails here, before the password prompt.
+    let options = audit_options(&settings, now()?)?;
+    let (breach, breach_name) = sources::open(&settings.breach)?;
+
+    let status = terminal::Status::new(settings.breach.progress);
+    let vaults = read_vaults(&inputs, &settings, &status)?;
+    let (sources, entries) = vault::flatten(vaults);
+    status_sources(&sources, settings.output.quiet);
+
+    let outcome = {
+        let _analysing = status.spinner_after(
+            Duration::from_secs(1),
+            format!("analysing {} accounts", entries.len()),
+        );
+        let breach = audit::Breach {
+            source: breach.as_deref(),
+            name: breach_name,
+        };
+        let progress = status.bar("checking Pwned Passwords");
+        audit::run(&sources, &entries, breach, &options, &progress)
+    };
+
+    write_report(&outcome.report, &settings)?;
+    if let (Some(baseline), Some(path)) = (&outcome.baseline_to_write, &settings.baseline) {
+        baseline.save(path)?;
+    }
+    Ok(Exit::of(outcome.has_findings, outcome.incomplete))
+}
+
+/// The audit's policy, with the ignore file and baseline loaded and the files to write checked.
+fn audit_options(settings: &Settings, now: chrono::DateTime<Utc>) -> Result<AuditOptions> {
     let ignores = settings
         .ignore_file
         .as_deref()
         .map(IgnoreFile::load)
         .transpose()?;
-    let baseline = settings
-        .baseline
-        .as_deref()
-        .map(Baseline::load)
-        .transpose()?
-        .flatten();
+    let baseline = match &settings.baseline {
+        Some(path) => {
+            if settings.update_baseline {
+                Baseline::check_writable(path)?;
+            }
+            Baseline::load(path)?
+        }
+        None => None,
+    };
+    if let Some(path) = &settings.output.file {
+        check_writable(path)?;
+    }
+    Ok(AuditOptions {
+        analysis: settings.analysis(now),
+        policy: settings.policy(),
+        ignores,
+        baseline,
+        update_baseline: settings.update_baseline,
+        fail_on: settings.output.fail_on,
+        top: settings.output.top,
+    })
+}
 
-    let vaults = read_vaults(&inputs, &settings)?;
-    let (sources, entries) = vault::flatten(vaults);
-    status_sources(&sources, settings.output.quiet);
-
-    let (breach, breach_name) = sources::open(&settings.breach)?;
-    let progress = terminal::Bar::new(settings.breach.progress, "checking Pwned Passwords");
-    let findings = analyze::run(
-        &entries,
-        breach.as_deref(),
-        &settings.analysis(now),
-        &progress,
-    );
-    let ranked = rank::rank(&entries, &findings, &settings.policy());
-
-    let mut report = Report::new(&sources, &entries, &findings, &ranked, breach_name, now);
-    for query in &findings.unmatched_compromised {
-        report
-            .warnings
-            .push(format!("--compromised {query:?} matches no account"));
-    }
-    if let Some(ignores) = &ignores {
-        let outcome = ignores.apply(&mut report, now.date_naive());
-        report.warnings.extend(outcome.warnings);
-    }
-    // Taken before the baseline filters the report: the new baseline holds every finding.
-    let current = settings
-        .update_baseline
-        .then(|| Baseline::from_report(&report, now));
-    if let Some(baseline) = &baseline {
-        baseline.apply(&mut report);
-    }
-    let exit = Exit::of(
-        report.has_findings_at(settings.output.fail_on),
-        report.is_incomplete(),
-    );
-    if let Some(top) = settings.output.top {
-        report.truncate(top);
-    }
-
-    write_report(&report, &settings)?;
-    if let (Some(current), Some(path)) = (&current, &settings.baseline) {
-        current.save(path)?;
-    }
-    Ok(exit)
+/// The report file's directory accepts it (same message as a failed write).
+fn check_writable(path: &Path) -> Result<()> {
+    credaudit::fsutil::check_writable(path)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// "Now", fixed once per run. `CREDAUDIT_NOW` (RFC 3339 or YYYY-MM-DD) pins it, so a report can
@@ -120,25 +129,23 @@ fn inputs(operands: &[String], settings: &Settings) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
-/// Stage 1: read every vault; the first failure stops the run (exit 2).
-fn read_vaults(inputs: &[Input], settings: &Settings) -> Result<Vec<Vault>> {
+/// Stage 1: read every vault; the first failure stops the run (exit 2). Readers ask for the
+/// password right before they derive the key, so "unlocking NAME" runs from the answer until
+/// the reader returns.
+fn read_vaults(
+    inputs: &[Input],
+    settings: &Settings,
+    status: &terminal::Status,
+) -> Result<Vec<Vault>> {
     let mut stdin_password: Option<Option<Secret>> = None;
+    let unlocking: RefCell<Option<terminal::Spinner>> = RefCell::new(None);
     let mut password = |name: &str| -> Result<Option<Secret>, FormatError> {
-        match &settings.password {
-            PasswordSource::Env(var) => Ok(std::env::var(var).ok().map(Secret::new)),
-            PasswordSource::Stdin => {
-                if stdin_password.is_none() {
-                    let line = terminal::read_password_line().map_err(|e| {
-                        FormatError::Invalid(format!("cannot read the password from stdin: {e}"))
-                    })?;
-                    stdin_password = Some(line);
-                }
-                Ok(stdin_password.clone().flatten())
-            }
-            PasswordSource::Prompt => {
-                Ok(terminal::prompt_password(&format!("Password for {name}: ")))
-            }
+        let answer = password_for(name, &settings.password, &mut stdin_password)?;
+        if answer.is_some() {
+            let label = format!("unlocking {}...", credaudit::sanitize::sanitize(name));
+            *unlocking.borrow_mut() = Some(status.spinner_after(Duration::ZERO, label));
         }
+        Ok(answer)
     };
     let mut options = ReadOptions {
         format: settings.format,
@@ -148,9 +155,32 @@ fn read_vaults(inputs: &[Input], settings: &Settings) -> Result<Vec<Vault>> {
     };
     let mut vaults = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
-        vaults.push(vault::read(input, index, &mut options)?);
+        let read = vault::read(input, index, &mut options);
+        unlocking.borrow_mut().take();
+        vaults.push(read?);
     }
     Ok(vaults)
+}
+
+/// The master / export password for `name`, from where the settings say.
+fn password_for(
+    name: &str,
+    source: &PasswordSource,
+    stdin_password: &mut Option<Option<Secret>>,
+) -> Result<Option<Secret>, FormatError> {
+    match source {
+        PasswordSource::Env(var) => Ok(std::env::var(var).ok().map(Secret::new)),
+        PasswordSource::Stdin => {
+            if stdin_password.is_none() {
+                let line = terminal::read_password_line().map_err(|e| {
+                    FormatError::Invalid(format!("cannot read the password from stdin: {e}"))
+                })?;
+                *stdin_password = Some(line);
+            }
+            Ok(stdin_password.clone().flatten())
+        }
+        PasswordSource::Prompt => Ok(terminal::prompt_password(&format!("Password for {name}: "))),
+    }
 }
 
 /// What was read, per source, on stderr (the report itself goes to stdout).
@@ -212,6 +242,8 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
     let (config, _) = settings::load_config(cli.config.as_ref())?;
     let breach_settings = settings::resolve_breach(&args.breach, &config, cli.quiet)?;
     let min_score = args.min_score.or(config.min_score).unwrap_or(3);
+    // A mistyped --hibp-file fails before the user types the candidate.
+    let (breach, _) = sources::open(&breach_settings)?;
     let candidate = if std::io::stdin().is_terminal() {
         terminal::prompt_password("Candidate password: ")
     } else {
@@ -226,7 +258,6 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
         &[],
     );
     let score = u8::from(entropy.score());
-    let (breach, _) = sources::open(&breach_settings)?;
     let verdict = breach.as_deref().map(|source: &dyn BreachSource| {
         source
             .lookup(&[Sha1Hash::of(&candidate)], &credaudit::breach::NoProgress)
@@ -279,18 +310,13 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
 
 /// `credaudit formats`.
 pub fn formats() -> Result<Exit> {
-    use clap::ValueEnum;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "Formats are detected from content; --format NAME forces one.\n"
     )?;
     for format in Format::ALL {
-        let help = format
-            .to_possible_value()
-            .and_then(|v| v.get_help().map(|h| h.to_string()))
-            .unwrap_or_default();
-        writeln!(out, "{:<16} {}", format.name(), help)?;
+        writeln!(out, "{:<16} {}", format.name(), format.help())?;
         writeln!(out, "{:<16} detected by: {}", "", format.detection_rule())?;
     }
     Ok(Exit::Clean)
@@ -322,6 +348,32 @@ fn print_flat(out: &mut dyn Write, prefix: &str, value: &serde_json::Value) -> s
         }
         other => writeln!(out, "{prefix} = {other}"),
     }
+}
+
+/// `credaudit corpus index PATH`: the one full verification of a downloaded corpus.
+pub fn corpus(cli: &Cli, command: &CorpusCommand) -> Result<Exit> {
+    let CorpusCommand::Index { path, partial } = command;
+    let progress = terminal::Status::new(terminal::progress_allowed(cli.quiet))
+        .bar("verifying the corpus (prefixes)");
+    let started = std::time::Instant::now();
+    let result = credaudit::breach::corpus_index::build_index(path, *partial, &progress);
+    // Clear the bar before an error is printed (the library stops without finishing it).
+    credaudit::breach::Progress::finish(&progress);
+    let summary = result?;
+    let coverage = if summary.present as usize == credaudit::breach::corpus_index::PREFIXES {
+        "all 1,048,576 prefixes".to_owned()
+    } else {
+        format!("{} of 1,048,576 prefixes (partial)", summary.present)
+    };
+    println!(
+        "credaudit: {} verified: {} lines, {coverage}, in {:.1?}; index written to {} ({} bytes)",
+        path.display(),
+        summary.lines,
+        started.elapsed(),
+        summary.index_path.display(),
+        summary.index_bytes
+    );
+    Ok(Exit::Clean)
 }
 
 /// `credaudit completions SHELL`.

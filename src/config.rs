@@ -10,42 +10,31 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Every setting the file may hold; all optional.
+/// Every setting the file may hold; all optional. Written as TOML, which leaves `None` out.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// zxcvbn score below which a password is weak (0-4).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_score: Option<u8>,
     /// Maximum password age, e.g. `365d`, `1y`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age: Option<String>,
     /// `--fail-on` default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_on: Option<FailLevel>,
     /// `--output` default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<OutputFormat>,
     /// Breach source: `online` (default), `offline` (cache only) or `off`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach: Option<BreachMode>,
     /// Base URL of the Pwned Passwords range API (an internal mirror).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hibp_url: Option<String>,
     /// Downloaded Pwned Passwords corpus (file or per-prefix directory).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hibp_file: Option<PathBuf>,
     /// Range-cache directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_dir: Option<PathBuf>,
     /// Range-cache time to live, e.g. `7d`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_ttl: Option<String>,
     /// Concurrent range requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<usize>,
     /// Ignore file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_file: Option<PathBuf>,
     /// Analyses to skip (`--skip`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -56,27 +45,24 @@ pub struct Config {
     pub values: BTreeMap<String, AccountValue>,
 }
 
-/// Where breach answers come from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum BreachMode {
-    /// The Pwned Passwords range API, through the cache (default).
-    #[default]
-    Online,
-    /// The range cache only; misses are reported as unchecked.
-    Offline,
-    /// No breach checks.
-    Off,
+named_enum! {
+    /// Where breach answers come from.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum BreachMode {
+        #[default]
+        Online = ("online", "The Pwned Passwords range API, through the cache"),
+        Offline = ("offline", "The range cache only; misses are unchecked"),
+        Off = ("off", "No breach checks"),
+    }
 }
 
-/// An analysis that can be skipped (`--skip`), e.g. to run only the breach check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipCheck {
-    /// The zxcvbn strength check (the costliest analysis).
-    Weak,
-    /// Near-variant detection.
-    Variants,
+named_enum! {
+    /// An analysis that can be skipped (`--skip`), e.g. to run only the breach check.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum SkipCheck {
+        Weak = ("weak", "The zxcvbn strength check (the costliest analysis)"),
+        Variants = ("variants", "Near-variant detection"),
+    }
 }
 
 /// A config file that could not be used.
@@ -159,6 +145,15 @@ mod tests {
         assert_eq!(parse_duration("2w").unwrap(), chrono::Duration::days(14));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("5x").is_err());
+    }
+
+    #[test]
+    fn writes_only_what_is_set() {
+        let config = Config {
+            min_score: Some(2),
+            ..Config::default()
+        };
+        assert_eq!(toml::to_string(&config).unwrap(), "min-score = 2\n");
     }
 
     #[test]

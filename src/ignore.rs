@@ -144,7 +144,7 @@ impl IgnoreFile {
                 let before = account.reasons.len();
                 account
                     .reasons
-                    .retain(|r| r.code == ReasonCode::Unchecked || !rule.covers(r.code));
+                    .retain(|r| !r.code.is_finding() || !rule.covers(r.code));
                 outcome.ignored += before - account.reasons.len();
             }
             if !matched {

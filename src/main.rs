@@ -59,6 +59,7 @@ fn main() -> ExitCode {
         Command::Check(ref args) => commands::check(&cli, args),
         Command::Formats => commands::formats(),
         Command::Config(ref args) => commands::config(&cli, args),
+        Command::Corpus { ref command } => commands::corpus(&cli, command),
         Command::Completions { shell } => commands::completions(shell),
         Command::Man => commands::man(),
     };
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
         Err(err) => {
             #[allow(clippy::print_stderr)]
             {
+                // The whole chain, each cause once (the rule is in the library's crate docs).
                 eprintln!("credaudit: error: {err:#}");
             }
             Exit::Error.into()

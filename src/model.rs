@@ -25,94 +25,43 @@ impl fmt::Display for EntryId {
     }
 }
 
-/// Every input format credaudit reads. The kebab-case name is what `--format` takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-#[value(rename_all = "kebab-case")]
-pub enum Format {
-    /// KeePass 2 / KeePassXC database, KDBX 3.1, 4.0 or 4.1.
-    Kdbx,
-    /// KeePass 1.x database.
-    Kdb,
-    /// KeePass 2 / KeePassXC XML export.
-    KeepassXml,
-    /// KeePassXC CSV export (10 or 6 columns).
-    KeepassxcCsv,
-    /// KeePass 2 "KeePass CSV (1.x)" export.
-    Keepass1Csv,
-    /// Bitwarden JSON export: unencrypted or password-protected.
-    BitwardenJson,
-    /// Bitwarden CSV export (personal or organization).
-    BitwardenCsv,
-    /// 1Password 1PUX export (zip).
-    Onepassword1pux,
-    /// 1Password 8 CSV export.
-    OnepasswordCsv,
-    /// LastPass CSV export.
-    LastpassCsv,
-    /// Chrome / Edge / Brave / Opera / Vivaldi CSV export.
-    ChromeCsv,
-    /// Firefox CSV export (about:logins).
-    FirefoxCsv,
-    /// Apple Passwords / Safari / iCloud Keychain CSV export.
-    AppleCsv,
-    /// Dashlane credentials.csv, or the zip holding it.
-    DashlaneCsv,
-    /// Proton Pass CSV export.
-    ProtonCsv,
-    /// Proton Pass JSON export (bare data.json or its zip).
-    ProtonJson,
-    /// NordPass CSV export (any of its column widths).
-    NordpassCsv,
-    /// Enpass JSON export.
-    EnpassJson,
+named_enum! {
+    /// Every input format credaudit reads; the name is what `--format` takes.
+    ///
+    /// Adding a format is a compile error until it has a name and help line (here), a
+    /// [`Format::detection_rule`] and a reader family in `vault::read_bytes`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Format {
+        Kdbx = ("kdbx", "KeePass 2 / KeePassXC database, KDBX 3.1, 4.0 or 4.1"),
+        Kdb = ("kdb", "KeePass 1.x database"),
+        KeepassXml = ("keepass-xml", "KeePass 2 / KeePassXC XML export"),
+        KeepassxcCsv = ("keepassxc-csv", "KeePassXC CSV export (10 or 6 columns)"),
+        Keepass1Csv = ("keepass1-csv", "KeePass 2 \"KeePass CSV (1.x)\" export"),
+        BitwardenJson = ("bitwarden-json", "Bitwarden JSON export: unencrypted or password-protected"),
+        BitwardenCsv = ("bitwarden-csv", "Bitwarden CSV export (personal or organization)"),
+        Onepassword1pux = ("onepassword1pux", "1Password 1PUX export (zip)"),
+        OnepasswordCsv = ("onepassword-csv", "1Password 8 CSV export"),
+        LastpassCsv = ("lastpass-csv", "LastPass CSV export"),
+        ChromeCsv = ("chrome-csv", "Chrome / Edge / Brave / Opera / Vivaldi CSV export"),
+        FirefoxCsv = ("firefox-csv", "Firefox CSV export (about:logins)"),
+        AppleCsv = ("apple-csv", "Apple Passwords / Safari / iCloud Keychain CSV export"),
+        DashlaneCsv = ("dashlane-csv", "Dashlane credentials.csv, or the zip holding it"),
+        ProtonCsv = ("proton-csv", "Proton Pass CSV export"),
+        ProtonJson = ("proton-json", "Proton Pass JSON export (bare data.json or its zip)"),
+        NordpassCsv = ("nordpass-csv", "NordPass CSV export (any of its column widths)"),
+        EnpassJson = ("enpass-json", "Enpass JSON export"),
+    }
 }
 
 impl Format {
-    /// Every format, in the order `credaudit formats` lists them.
-    pub const ALL: &'static [Format] = &[
-        Format::Kdbx,
-        Format::Kdb,
-        Format::KeepassXml,
-        Format::KeepassxcCsv,
-        Format::Keepass1Csv,
-        Format::BitwardenJson,
-        Format::BitwardenCsv,
-        Format::Onepassword1pux,
-        Format::OnepasswordCsv,
-        Format::LastpassCsv,
-        Format::ChromeCsv,
-        Format::FirefoxCsv,
-        Format::AppleCsv,
-        Format::DashlaneCsv,
-        Format::ProtonCsv,
-        Format::ProtonJson,
-        Format::NordpassCsv,
-        Format::EnpassJson,
-    ];
-
     /// The name `--format` takes.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Kdbx => "kdbx",
-            Format::Kdb => "kdb",
-            Format::KeepassXml => "keepass-xml",
-            Format::KeepassxcCsv => "keepassxc-csv",
-            Format::Keepass1Csv => "keepass1-csv",
-            Format::BitwardenJson => "bitwarden-json",
-            Format::BitwardenCsv => "bitwarden-csv",
-            Format::Onepassword1pux => "onepassword1pux",
-            Format::OnepasswordCsv => "onepassword-csv",
-            Format::LastpassCsv => "lastpass-csv",
-            Format::ChromeCsv => "chrome-csv",
-            Format::FirefoxCsv => "firefox-csv",
-            Format::AppleCsv => "apple-csv",
-            Format::DashlaneCsv => "dashlane-csv",
-            Format::ProtonCsv => "proton-csv",
-            Format::ProtonJson => "proton-json",
-            Format::NordpassCsv => "nordpass-csv",
-            Format::EnpassJson => "enpass-json",
-        }
+        self.name_and_help().0
+    }
+
+    /// One line of help (`credaudit formats`).
+    pub fn help(self) -> &'static str {
+        self.name_and_help().1
     }
 
     /// How auto-detection recognises the format (shown by `credaudit formats`).

@@ -140,7 +140,7 @@ pub fn resolve_breach(
                 .or_else(credaudit::breach::cache::default_cache_dir)
         },
         cache_ttl,
-        progress: !quiet && std::io::stderr().is_terminal(),
+        progress: crate::terminal::progress_allowed(quiet),
     })
 }
 

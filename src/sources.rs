@@ -16,6 +16,12 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
     }
     if let Some(path) = &settings.hibp_file {
         let corpus = OfflineCorpus::open(path)?;
+        if let Some(warning) = corpus.partial_warning() {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("credaudit: warning: {warning}");
+            }
+        }
         return Ok((Some(Box::new(corpus)), "offline"));
     }
     let ttl = settings.cache_ttl.to_std().unwrap_or_default();

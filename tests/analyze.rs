@@ -297,3 +297,122 @@ fn rotated_away_and_variants_in_findings() {
     assert_eq!(ra.text, "changed at Rakuma on 2019-12-08, still live here");
     assert_eq!(rakuten.value, rank::AccountValue::Shopping);
 }
+
+mod audit_call {
+    //! The audit as a library call: warnings, ignore rules, baseline, `--top` and exit facts.
+
+    use super::*;
+    use credaudit::audit::{self, AuditOptions, AuditOutcome, Breach};
+    use credaudit::finding::FailLevel;
+    use credaudit::ignore::IgnoreFile;
+    use credaudit::model::Format;
+    use credaudit::vault::SourceInfo;
+
+    fn options() -> AuditOptions {
+        AuditOptions {
+            analysis: settings(),
+            policy: Policy::default(),
+            ignores: None,
+            baseline: None,
+            update_baseline: false,
+            fail_on: FailLevel::Any,
+            top: None,
+        }
+    }
+
+    fn run(options: &AuditOptions) -> AuditOutcome {
+        let entries = scenario();
+        let sources = [SourceInfo {
+            name: "vault.json".into(),
+            format: Format::BitwardenJson,
+            logins: entries.len(),
+            skipped: Default::default(),
+        }];
+        let src = source();
+        let breach = Breach {
+            source: Some(&src),
+            name: "test",
+        };
+        audit::run(&sources, &entries, breach, options, &NoProgress)
+    }
+
+    #[test]
+    fn exit_facts_and_warnings() {
+        let out = run(&options());
+        assert!(out.has_findings);
+        assert!(out.incomplete, "e17 could not be checked");
+        assert!(out.baseline_to_write.is_none());
+        assert!(
+            out.report
+                .warnings
+                .iter()
+                .any(|w| w.contains("\"no-such-account\" matches no account")),
+            "{:?}",
+            out.report.warnings
+        );
+        let never = run(&AuditOptions {
+            fail_on: FailLevel::Never,
+            ..options()
+        });
+        assert!(!never.has_findings);
+        assert!(
+            never.incomplete,
+            "--fail-on never keeps the incomplete fact"
+        );
+    }
+
+    #[test]
+    fn top_only_shortens_the_list() {
+        let full = run(&options());
+        let top = run(&AuditOptions {
+            top: Some(2),
+            fail_on: FailLevel::Compromised,
+            ..options()
+        });
+        assert_eq!(top.report.accounts.len(), 2);
+        assert_eq!(top.report.accounts[..], full.report.accounts[..2]);
+        assert_eq!(top.report.summary, full.report.summary);
+        assert!(top.has_findings);
+    }
+
+    #[test]
+    fn ignore_rules_hide_findings_and_warn() {
+        let ignores = IgnoreFile::parse(
+            "[[ignore]]\ntitle = \"card pin\"\nreason = \"bank-mandated\"\n\n[[ignore]]\ntitle = \"nobody\"\nreason = \"x\"\n",
+        )
+        .unwrap();
+        let out = run(&AuditOptions {
+            ignores: Some(ignores),
+            ..options()
+        });
+        assert!(out.report.accounts.iter().all(|a| a.title != "Card PIN"));
+        assert_eq!(out.report.summary.ignored, 1);
+        assert!(
+            out.report
+                .warnings
+                .iter()
+                .any(|w| w.contains("title=\"nobody\"") && w.contains("matches no account"))
+        );
+    }
+
+    #[test]
+    fn baseline_round_trip_reports_nothing_new() {
+        let first = run(&AuditOptions {
+            update_baseline: true,
+            ..options()
+        });
+        let baseline = first.baseline_to_write.expect("asked for");
+        assert!(first.report.baseline.is_none());
+        let second = run(&AuditOptions {
+            baseline: Some(baseline),
+            ..options()
+        });
+        let summary = second.report.baseline.clone().expect("baseline summary");
+        assert_eq!((summary.new, summary.fixed), (0, 0));
+        assert!(summary.known > 0);
+        // Only the unchecked row stays: it is never baselined.
+        assert!(second.report.accounts.iter().all(|a| !a.needs_rotation()));
+        assert!(!second.has_findings);
+        assert!(second.incomplete);
+    }
+}

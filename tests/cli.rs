@@ -23,6 +23,21 @@ fn credaudit(home: &Path) -> Command {
     cmd
 }
 
+/// `credaudit audit DEMO --hibp-file DEMO_CORPUS EXTRA...`: the demo vault, fully offline.
+fn audit_demo(home: &Path, extra: &[&str]) -> Command {
+    let mut cmd = credaudit(home);
+    cmd.args(["audit", DEMO, "--hibp-file", DEMO_CORPUS])
+        .args(extra);
+    cmd
+}
+
+/// Writes `content` to `dir/name` and returns the path.
+fn write_file(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write test file");
+    path
+}
+
 fn home() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
@@ -63,18 +78,19 @@ fn bad_input_is_one_line_and_exit_2() {
     let h = home();
     let dir = h.path().join("d");
     std::fs::create_dir(&dir).unwrap();
-    let empty = h.path().join("empty.csv");
-    std::fs::write(&empty, b"").unwrap();
-    let garbage = h.path().join("garbage.bin");
-    std::fs::write(
-        &garbage,
+    let empty = write_file(h.path(), "empty.csv", b"");
+    let garbage = write_file(
+        h.path(),
+        "garbage.bin",
         (0..4096u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
             .collect::<Vec<_>>(),
-    )
-    .unwrap();
-    let no_pw_column = h.path().join("chrome.csv");
-    std::fs::write(&no_pw_column, "name,url,username,note\nx,https://x,y,z\n").unwrap();
+    );
+    let no_pw_column = write_file(
+        h.path(),
+        "chrome.csv",
+        "name,url,username,note\nx,https://x,y,z\n",
+    );
     let cases: Vec<(PathBuf, &str)> = vec![
         (h.path().join("missing.kdbx"), "No such file"),
         (dir, "directory"),
@@ -129,17 +145,7 @@ fn stdin_operand_reads_the_export() {
 #[test]
 fn demo_ranks_the_compromise_first() {
     let h = home();
-    let out = credaudit(h.path())
-        .args([
-            "audit",
-            DEMO,
-            "--hibp-file",
-            DEMO_CORPUS,
-            "--compromised",
-            "mercari",
-            "-o",
-            "json",
-        ])
+    let out = audit_demo(h.path(), &["--compromised", "mercari", "-o", "json"])
         .assert()
         .code(1)
         .get_output()
@@ -171,8 +177,7 @@ fn demo_ranks_the_compromise_first() {
 fn every_format_renders_without_escapes_when_not_a_tty() {
     let h = home();
     for format in ["table", "json", "csv", "markdown"] {
-        let out = credaudit(h.path())
-            .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "-o", format])
+        let out = audit_demo(h.path(), &["-o", format])
             .assert()
             .code(1)
             .get_output()
@@ -182,15 +187,7 @@ fn every_format_renders_without_escapes_when_not_a_tty() {
         assert!(!text.contains('\u{1b}'), "{format} has escapes");
         assert!(text.contains("Amazon"), "{format}");
     }
-    let out = credaudit(h.path())
-        .args([
-            "audit",
-            DEMO,
-            "--hibp-file",
-            DEMO_CORPUS,
-            "--color",
-            "always",
-        ])
+    let out = audit_demo(h.path(), &["--color", "always"])
         .assert()
         .get_output()
         .stdout
@@ -202,22 +199,18 @@ fn every_format_renders_without_escapes_when_not_a_tty() {
 fn exit_code_matrix() {
     let h = home();
     // A vault with one strong unique password: clean.
-    let clean = h.path().join("clean.csv");
-    std::fs::write(
-        &clean,
+    let clean = write_file(
+        h.path(),
+        "clean.csv",
         "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n",
-    )
-    .unwrap();
+    );
     credaudit(h.path())
         .args(["audit", "--hibp-file", DEMO_CORPUS])
         .arg(&clean)
         .assert()
         .code(0);
     // Findings.
-    credaudit(h.path())
-        .args(["audit", DEMO, "--hibp-file", DEMO_CORPUS])
-        .assert()
-        .code(1);
+    audit_demo(h.path(), &[]).assert().code(1);
     // Findings below --fail-on: clean exit.
     credaudit(h.path())
         .args(["audit", DEMO, "--breach", "off", "--fail-on", "compromised"])
@@ -273,22 +266,12 @@ fn baseline_reports_only_new_findings() {
 #[test]
 fn ignore_file_hides_and_warns() {
     let h = home();
-    let ignore = h.path().join("ignore.toml");
-    std::fs::write(
-        &ignore,
+    let ignore = write_file(
+        h.path(),
+        "ignore.toml",
         "[[ignore]]\ntitle = \"card pin\"\nreason = \"bank-mandated\"\n\n[[ignore]]\ntitle = \"no such account\"\nreason = \"x\"\n\n[[ignore]]\ntitle = \"amazon\"\nreason = \"old\"\nexpires = 2020-01-01\n",
-    )
-    .unwrap();
-    let assert = credaudit(h.path())
-        .args([
-            "audit",
-            DEMO,
-            "--hibp-file",
-            DEMO_CORPUS,
-            "-o",
-            "json",
-            "--ignore-file",
-        ])
+    );
+    let assert = audit_demo(h.path(), &["-o", "json", "--ignore-file"])
         .arg(&ignore)
         .assert()
         .code(1);
@@ -309,8 +292,7 @@ fn ignore_file_hides_and_warns() {
 #[test]
 fn config_file_sets_defaults_and_flags_override() {
     let h = home();
-    let config = h.path().join("c.toml");
-    std::fs::write(&config, "min-score = 2\noutput = \"csv\"\n").unwrap();
+    let config = write_file(h.path(), "c.toml", "min-score = 2\noutput = \"csv\"\n");
     credaudit(h.path())
         .args(["config", "--config"])
         .arg(&config)
@@ -410,12 +392,11 @@ fn failing_api_is_unchecked_never_clean() {
     let h = home();
     let server = hibp_server::HibpServer::start();
     server.fail_always(Some(hibp_server::Fault::Status(503)));
-    let clean = h.path().join("clean.csv");
-    std::fs::write(
-        &clean,
+    let clean = write_file(
+        h.path(),
+        "clean.csv",
         "name,url,username,password\nexample.com,https://example.com/,me,wW8#kP2v!Lq9zR4t\n",
-    )
-    .unwrap();
+    );
     let assert = credaudit(h.path())
         .args([
             "audit",
@@ -438,25 +419,16 @@ fn failing_api_is_unchecked_never_clean() {
 fn output_format_snapshots() {
     let h = home();
     for format in ["table", "json", "csv", "markdown"] {
-        let out = credaudit(h.path())
-            .args([
-                "audit",
-                DEMO,
-                "--hibp-file",
-                DEMO_CORPUS,
-                "--compromised",
-                "mercari",
-                "--max-age",
-                "3y",
-                "-o",
-                format,
-            ])
-            .env("COLUMNS", "200")
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone();
+        let out = audit_demo(
+            h.path(),
+            &["--compromised", "mercari", "--max-age", "3y", "-o", format],
+        )
+        .env("COLUMNS", "200")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
         let text = String::from_utf8(out)
             .unwrap()
             .replace(env!("CARGO_PKG_VERSION"), "[version]");
@@ -467,24 +439,15 @@ fn output_format_snapshots() {
 #[test]
 fn skip_leaves_only_the_cheap_checks() {
     let h = home();
-    let out = credaudit(h.path())
-        .args([
-            "audit",
-            DEMO,
-            "--hibp-file",
-            DEMO_CORPUS,
-            "--skip",
-            "weak",
-            "--skip",
-            "variants",
-            "-o",
-            "json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = audit_demo(
+        h.path(),
+        &["--skip", "weak", "--skip", "variants", "-o", "json"],
+    )
+    .assert()
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
     let report = json_of(&out);
     let codes: Vec<String> = report["accounts"]
         .as_array()
@@ -546,4 +509,86 @@ fn keepass_master_password_from_stdin_env_or_nowhere() {
         .write_stdin("x")
         .assert()
         .code(2);
+}
+
+/// Every cheap check fails before the vault is opened: a KDBX with no password source would
+/// otherwise fail with "needs a password" (or prompt, then derive the key). Each I/O error
+/// prints its cause once, on one line.
+#[test]
+fn io_errors_fail_before_the_vault_and_print_their_cause_once() {
+    let h = home();
+    let kdbx = "fixtures/kdbx/password.kdbx";
+    let file = write_file(h.path(), "file", "not a directory");
+    let under_file = |name: &str| file.join(name).display().to_string();
+    let missing = h.path().join("missing").display().to_string();
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["--hibp-file".into(), format!("{missing}/pwned.txt")],
+            format!(
+                "cannot read HIBP corpus {missing}/pwned.txt: No such file or directory (os error 2)"
+            ),
+        ),
+        (
+            vec![
+                "--cache-dir".into(),
+                under_file("cache"),
+                "--hibp-url".into(),
+                "http://127.0.0.1:9".into(),
+            ],
+            format!(
+                "cannot use cache directory {}: Not a directory (os error 20)",
+                under_file("cache")
+            ),
+        ),
+        (
+            vec![
+                "--breach".into(),
+                "off".into(),
+                "--baseline".into(),
+                under_file("baseline.json"),
+                "--update-baseline".into(),
+            ],
+            format!(
+                "baseline {}: Not a directory (os error 20)",
+                under_file("baseline.json")
+            ),
+        ),
+        (
+            vec![
+                "--breach".into(),
+                "off".into(),
+                "--output-file".into(),
+                format!("{missing}/report.json"),
+            ],
+            format!("cannot write {missing}/report.json: No such file or directory (os error 2)"),
+        ),
+        (
+            vec![
+                "--breach".into(),
+                "off".into(),
+                "--ignore-file".into(),
+                format!("{missing}/ignore.toml"),
+            ],
+            format!("ignore file {missing}/ignore.toml: No such file or directory (os error 2)"),
+        ),
+    ];
+    for (args, message) in cases {
+        let assert = credaudit(h.path())
+            .args(["audit", kdbx])
+            .args(&args)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert_eq!(stderr, format!("credaudit: error: {message}\n"), "{args:?}");
+    }
+    assert!(!h.path().join("missing").exists());
+    // `check` too fails on the corpus path before it reads the candidate.
+    credaudit(h.path())
+        .args(["check", "--hibp-file", &format!("{missing}/pwned.txt")])
+        .write_stdin("candidate\n")
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "credaudit: error: cannot read HIBP corpus {missing}/pwned.txt: No such file or directory (os error 2)\n"
+        ));
 }

@@ -54,7 +54,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 
 /// The cache directory could not be prepared.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot use cache directory {path}: {source}")]
+#[error("cannot use cache directory {path}")]
 pub struct CacheError {
     /// The directory.
     pub path: PathBuf,

@@ -8,15 +8,18 @@
 //! - the per-prefix directory of `XXXXX.txt` files of `SUFFIX:COUNT` lines: one small file read
 //!   per unique prefix.
 //!
-//! The file is validated when opened (line shape at the start and the end, a sortedness sample)
-//! so a wrong file is an error, not a silent "everything is clean". A lookup that meets an
-//! unparsable region answers `Unchecked`, never `NotSeen`.
+//! A corpus is used only once it has been verified in full (see [`super::corpus_index`]): a
+//! large one needs its `CORPUS.cidx` from `credaudit corpus index`, still matching the corpus's
+//! size and mtime; a small one (a sample) is verified at every open. With the index a lookup
+//! searches only its prefix's lines: about one page read. A lookup that meets an unparsable
+//! region or a changed prefix file answers `Unchecked`, never `NotSeen`.
 
+use super::corpus_index::{self, CorpusIndex, Stamp, Table};
 use super::range::{RangeBody, RangeParseError, SUFFIX_LEN, parse_count, trim_line};
-use super::{BreachSource, Prefix, Progress, Sha1Hash, Verdict};
+use super::{BreachSource, NoProgress, Prefix, Progress, Sha1Hash, Verdict};
 use memmap2::Mmap;
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -36,7 +39,7 @@ const SORT_PROBES: usize = 64;
 #[derive(Debug, thiserror::Error)]
 pub enum OfflineError {
     /// The path cannot be read.
-    #[error("cannot read HIBP corpus {path}: {source}")]
+    #[error("cannot read HIBP corpus {path}")]
     Io {
         /// The path given.
         path: PathBuf,
@@ -75,6 +78,69 @@ pub enum OfflineError {
         "{0} is a directory without per-prefix files (XXXXX.txt of SUFFIX:COUNT lines, from the downloader's -s false mode)"
     )]
     NoPrefixFiles(PathBuf),
+    /// The full verification found damage: a line out of order or malformed, a cut.
+    #[error("HIBP corpus {path} is damaged: {what}")]
+    Damaged {
+        /// The corpus.
+        path: PathBuf,
+        /// What and where (a line number, never a hash).
+        what: String,
+    },
+    /// Prefixes without a single line: an interrupted or incomplete download.
+    #[error(
+        "HIBP corpus {path} lacks {missing} of the 1,048,576 hash prefixes (the first is {first}): an incomplete download? Re-download it, or index a sample corpus with --partial"
+    )]
+    MissingPrefixes {
+        /// The corpus.
+        path: PathBuf,
+        /// How many prefixes have no line.
+        missing: u32,
+        /// The first missing prefix (public: it names no password).
+        first: String,
+    },
+    /// A large corpus that was never verified.
+    #[error(
+        "HIBP corpus {} has not been verified: run `credaudit corpus index {}` once (it reads the whole corpus and writes {})",
+        .path.display(), .path.display(), corpus_index::index_path(.path).display()
+    )]
+    NoIndex {
+        /// The corpus.
+        path: PathBuf,
+    },
+    /// The corpus changed after it was indexed.
+    #[error(
+        "HIBP corpus {} changed since it was verified (size or modification time differ from {}): run `credaudit corpus index {}`",
+        .path.display(), .index.display(), .path.display()
+    )]
+    StaleIndex {
+        /// The corpus.
+        path: PathBuf,
+        /// Its index.
+        index: PathBuf,
+    },
+    /// The index file is unusable.
+    #[error(
+        "the corpus index {} is unusable ({why}): run `credaudit corpus index {}`",
+        .index.display(), .corpus.display()
+    )]
+    BadIndex {
+        /// The corpus.
+        corpus: PathBuf,
+        /// Its index.
+        index: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+    /// A per-prefix file that failed the full verification.
+    #[error("HIBP corpus {path} is damaged: per-prefix file {file}: {what}")]
+    DamagedPrefixFile {
+        /// The directory.
+        path: PathBuf,
+        /// The file name inside it.
+        file: String,
+        /// What is wrong (a line number, never a hash).
+        what: String,
+    },
     /// A per-prefix file that is not a range body.
     #[error("{path}: per-prefix file {file} is not `35 hex characters:count` lines ({reason})")]
     BadPrefixFile {
@@ -111,6 +177,8 @@ impl OfflineStats {
 /// A downloaded corpus, ready for lookups: a [`BreachSource`].
 pub struct OfflineCorpus {
     layout: Layout,
+    /// Set when the corpus lacks prefixes (`--partial`, or a small sample).
+    partial_warning: Option<String>,
     lookups: AtomicU64,
     pages: AtomicU64,
 }
@@ -121,25 +189,62 @@ enum Layout {
 }
 
 impl OfflineCorpus {
-    /// Opens `--hibp-file PATH`: the single sorted file or the per-prefix directory, and
-    /// validates it (shape of the first and last lines, a sortedness sample of 64 lines; for a
-    /// directory, one prefix file). Reads only a few pages.
+    /// Opens `--hibp-file PATH`: the single sorted file or the per-prefix directory. It must
+    /// have a valid index from `credaudit corpus index` (checked against the corpus's size and
+    /// mtime), or be small enough to be verified in full now (a sample: at most 4 MiB, or a
+    /// directory of at most 4,096 entries). Anything else is an error naming the fix.
     pub fn open(path: &Path) -> Result<Self, OfflineError> {
-        let io_err = |source| OfflineError::Io {
+        let meta = fs::metadata(path).map_err(|source| OfflineError::Io {
             path: path.to_owned(),
             source,
+        })?;
+        let index = match corpus_index::load(path, &meta)? {
+            Some(index) => index,
+            None => verify_small(path, &meta)?,
         };
-        let meta = fs::metadata(path).map_err(io_err)?;
+        let partial_warning = index.partial_warning(path);
+        let layout = match index.table {
+            Table::Offsets(offsets) => Layout::File(SortedFile::open(path, Some(offsets))?),
+            Table::Stamps(stamps) => Layout::Dir(PrefixDir {
+                dir: path.to_owned(),
+                stamps: Some(stamps),
+            }),
+        };
+        Ok(Self::with(layout, partial_warning))
+    }
+
+    /// Opens a corpus without its index, as before `corpus index` existed: a 64-line sample is
+    /// checked, then the whole file is searched by interpolation. Damage the sample misses
+    /// answers "not seen", so the CLI never uses this; it is kept to compare against (tests,
+    /// benchmarks: page reads with and without the index).
+    pub fn open_unverified(path: &Path) -> Result<Self, OfflineError> {
+        let meta = fs::metadata(path).map_err(|source| OfflineError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let layout = if meta.is_dir() {
-            Layout::Dir(PrefixDir::open(path)?)
+            Layout::Dir(PrefixDir::open_unverified(path)?)
         } else {
-            Layout::File(SortedFile::open(path)?)
+            let file = SortedFile::open(path, None)?;
+            file.validate(path)?;
+            Layout::File(file)
         };
-        Ok(Self {
+        Ok(Self::with(layout, None))
+    }
+
+    fn with(layout: Layout, partial_warning: Option<String>) -> Self {
+        Self {
             layout,
+            partial_warning,
             lookups: AtomicU64::new(0),
             pages: AtomicU64::new(0),
-        })
+        }
+    }
+
+    /// The warning to show at every run when the corpus is partial: hashes whose prefix it
+    /// lacks answer "not seen".
+    pub fn partial_warning(&self) -> Option<&str> {
+        self.partial_warning.as_deref()
     }
 
     /// Counters since opening (or the last reset).
@@ -190,6 +295,25 @@ impl BreachSource for OfflineCorpus {
     }
 }
 
+/// Verifies a corpus that has no index, if it is small enough to do so at every open.
+fn verify_small(path: &Path, meta: &fs::Metadata) -> Result<CorpusIndex, OfflineError> {
+    let no_index = || OfflineError::NoIndex {
+        path: path.to_owned(),
+    };
+    if !meta.is_dir() {
+        if meta.len() > corpus_index::SMALL_CORPUS_BYTES {
+            return Err(no_index());
+        }
+        if meta.len() == 0 {
+            return Err(OfflineError::Empty(path.to_owned()));
+        }
+        return Ok(corpus_index::verify_file(path, true, &NoProgress)?.0);
+    }
+    let prefixes = corpus_index::list_prefix_files(path, corpus_index::SMALL_DIR_FILES)?
+        .ok_or_else(no_index)?;
+    Ok(corpus_index::verify_dir(path, true, &prefixes, &NoProgress)?.0)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Single sorted file
 
@@ -197,6 +321,8 @@ struct SortedFile {
     map: Mmap,
     /// Length without trailing newlines and blanks: the last line ends here.
     end: usize,
+    /// From the index: where each prefix's lines start (2^20 + 1 offsets).
+    offsets: Option<Vec<u64>>,
 }
 
 /// Shape of one line of a corpus file.
@@ -280,7 +406,7 @@ struct Resume {
 }
 
 impl SortedFile {
-    fn open(path: &Path) -> Result<Self, OfflineError> {
+    fn open(path: &Path, offsets: Option<Vec<u64>>) -> Result<Self, OfflineError> {
         let io_err = |source| OfflineError::Io {
             path: path.to_owned(),
             source,
@@ -309,9 +435,7 @@ impl SortedFile {
         if end == 0 {
             return Err(OfflineError::Empty(path.to_owned()));
         }
-        let corpus = Self { map, end };
-        corpus.validate(path)?;
-        Ok(corpus)
+        Ok(Self { map, end, offsets })
     }
 
     fn data(&self) -> &[u8] {
@@ -439,6 +563,25 @@ impl SortedFile {
         let (mut lo, mut klo) = (from.lo, from.klo);
         let mut hi = self.data().len();
         let mut khi = u64::MAX;
+        if let Some(offsets) = &self.offsets {
+            // Only this prefix's lines, with its key range as the interpolation bounds.
+            let prefix = Sha1Hash(*target).prefix().0 as usize;
+            let at = |i: usize| {
+                offsets
+                    .get(i)
+                    .map_or(hi, |&o| usize::try_from(o).unwrap_or(hi))
+            };
+            let floor = (prefix as u64) << 44;
+            if at(prefix) >= lo {
+                (lo, klo) = (at(prefix), floor);
+            }
+            klo = klo.max(floor);
+            hi = at(prefix + 1).min(hi);
+            khi = floor | ((1 << 44) - 1);
+            if lo >= hi {
+                return (Verdict::NotSeen, Some(Resume { lo, klo }));
+            }
+        }
         let mut misses = 0u32; // interpolation steps in a row that did not halve the window
         loop {
             let span = hi.saturating_sub(lo);
@@ -550,23 +693,19 @@ fn unparsable() -> Verdict {
 
 struct PrefixDir {
     dir: PathBuf,
+    /// From the verification: each prefix file's stamp; `None` for an unverified directory.
+    stamps: Option<Vec<Stamp>>,
 }
 
 /// How many directory entries to look at for a first prefix file.
 const DIR_PROBE_LIMIT: usize = 10_000;
 
 fn is_prefix_file(name: &str) -> bool {
-    name.len() == 9
-        && name
-            .get(..5)
-            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
-        && name
-            .get(5..)
-            .is_some_and(|e| e.eq_ignore_ascii_case(".txt"))
+    corpus_index::prefix_file_number(name).is_some()
 }
 
 impl PrefixDir {
-    fn open(dir: &Path) -> Result<Self, OfflineError> {
+    fn open_unverified(dir: &Path) -> Result<Self, OfflineError> {
         let io_err = |source| OfflineError::Io {
             path: dir.to_owned(),
             source,
@@ -595,20 +734,42 @@ impl PrefixDir {
         }
         Ok(Self {
             dir: dir.to_owned(),
+            stamps: None,
         })
     }
 
-    fn read_prefix(&self, prefix: Prefix) -> Option<io::Result<Vec<u8>>> {
-        let upper = format!("{prefix}.txt");
-        let lower = upper.to_ascii_lowercase();
-        for name in [upper, lower] {
-            match fs::read(self.dir.join(name)) {
-                Ok(bytes) => return Some(Ok(bytes)),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Some(Err(e)),
+    /// The bytes of a prefix's file; `Ok(None)` when it is absent and may be (a partial,
+    /// verified directory); an error reason when it cannot be trusted.
+    fn read_prefix(&self, prefix: Prefix) -> Result<Option<Vec<u8>>, String> {
+        let index = prefix.0 as usize;
+        let file = corpus_index::open_prefix_file(&self.dir, index)
+            .map_err(|e| format!("cannot read a HIBP corpus file: {e}"))?;
+        let expected = self.stamps.as_ref().and_then(|s| s.get(index).copied());
+        let changed = || {
+            format!(
+                "a HIBP corpus prefix file changed since the corpus was verified; run `credaudit corpus index {}`",
+                self.dir.display()
+            )
+        };
+        let Some(mut file) = file else {
+            return match expected {
+                Some(Stamp::ABSENT) => Ok(None),
+                Some(_) => Err(changed()),
+                None => Err("its prefix file is missing from the HIBP corpus directory".into()),
+            };
+        };
+        if let Some(expected) = expected {
+            let meta = file
+                .metadata()
+                .map_err(|e| format!("cannot read a HIBP corpus file: {e}"))?;
+            if Stamp::of(&meta) != expected {
+                return Err(changed());
             }
         }
-        None
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read a HIBP corpus file: {e}"))?;
+        Ok(Some(bytes))
     }
 
     fn lookup_sorted(
@@ -628,9 +789,9 @@ impl PrefixDir {
                 .take_while(|h| h.prefix() == prefix)
                 .collect();
             let answer: Result<RangeBody, String> = match self.read_prefix(prefix) {
-                None => Err("its prefix file is missing from the HIBP corpus directory".into()),
-                Some(Err(e)) => Err(format!("cannot read a HIBP corpus file: {e}")),
-                Some(Ok(bytes)) => {
+                Err(reason) => Err(reason),
+                Ok(None) => Ok(RangeBody::default()),
+                Ok(Some(bytes)) => {
                     owner
                         .pages
                         .fetch_add(bytes.len().div_ceil(PAGE) as u64, Ordering::Relaxed);

@@ -1,6 +1,7 @@
 //! CSV: one row per account, for spreadsheets and scripts.
 
 use super::Report;
+use super::escape::csv_cell as defuse;
 use std::io::Write;
 
 /// Column names, in order.
@@ -25,15 +26,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     for a in &report.accounts {
-        let codes: Vec<String> = a
-            .reasons
-            .iter()
-            .filter_map(|r| {
-                serde_json::to_value(r.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-            })
-            .collect();
+        let codes: Vec<&str> = a.reasons.iter().map(|r| r.code.code()).collect();
         let texts: Vec<&str> = a.reasons.iter().map(|r| r.text.as_str()).collect();
         let value = serde_json::to_value(a.value)
             .ok()
@@ -56,25 +49,4 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         ])?;
     }
     w.flush()
-}
-
-/// Vault text is untrusted: a cell starting with `=`, `+`, `-`, `@` would run as a formula
-/// when the CSV is opened in a spreadsheet, so it gets a leading apostrophe (OWASP advice).
-fn defuse(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::defuse;
-
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(defuse("Mercari"), "Mercari");
-    }
 }

@@ -1,6 +1,7 @@
 //! Markdown, for a ticket or a mail.
 
-use super::{Report, short_label, summary_line};
+use super::escape::{markdown_cell as cell, markdown_text as text};
+use super::{Report, baseline_line, labels, summary_line};
 use std::io::Write;
 
 /// Renders the report as a Markdown document.
@@ -10,11 +11,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}.", summary_line(report))?;
     writeln!(out)?;
     if let Some(b) = &report.baseline {
-        writeln!(
-            out,
-            "Baseline: {} new, {} known (not shown), {} fixed.",
-            b.new, b.known, b.fixed
-        )?;
+        writeln!(out, "Baseline: {}.", baseline_line(b))?;
         writeln!(out)?;
     }
     if report.accounts.is_empty() {
@@ -24,20 +21,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "| # | Account | Username | Why | Action |")?;
     writeln!(out, "|--:|---|---|---|---|")?;
     for a in &report.accounts {
-        let mut why: Vec<&str> = Vec::new();
-        for r in &a.reasons {
-            let label = short_label(r.code);
-            if !why.contains(&label) {
-                why.push(label);
-            }
-        }
         writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
             a.rank,
             cell(a.display_name()),
             cell(&a.username),
-            cell(&why.join(", ")),
+            cell(&labels(a).join(", ")),
             cell(&a.action)
         )?;
     }
@@ -58,15 +48,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             text(&place)
         )?;
         for r in &a.reasons {
-            writeln!(
-                out,
-                "   - `{}`: {}",
-                serde_json::to_value(r.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                text(&r.text)
-            )?;
+            writeln!(out, "   - `{}`: {}", r.code.code(), text(&r.text))?;
         }
     }
     if !report.warnings.is_empty() {
@@ -78,35 +60,4 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Escapes text for a table cell: pipes would end the cell.
-fn cell(s: &str) -> String {
-    text(s).replace('|', "\\|")
-}
-
-/// Escapes Markdown and HTML metacharacters in untrusted text.
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_untrusted_cells() {
-        assert_eq!(cell("a|b"), "a\\|b");
-        assert_eq!(text("[x](http://evil)"), "\\[x\\](http://evil)");
-    }
 }

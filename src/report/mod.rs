@@ -6,6 +6,7 @@
 
 use crate::analyze::Findings;
 use crate::breach::Verdict;
+pub use crate::finding::FailLevel;
 use crate::model::{Entry, SkipReason, Timestamp};
 use crate::rank::{AccountValue, RankedAccount, Reason, ReasonCode};
 use crate::sanitize::sanitize;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod csv;
+mod escape;
 pub mod markdown;
 pub mod table;
 
@@ -126,7 +128,7 @@ pub struct Account {
 impl Account {
     /// True when the account has a finding, not just an unchecked breach verdict.
     pub fn needs_rotation(&self) -> bool {
-        self.reasons.iter().any(|r| r.code != ReasonCode::Unchecked)
+        self.reasons.iter().any(|r| r.code.is_finding())
     }
 
     /// The key a baseline and an ignore file use for this account.
@@ -270,12 +272,7 @@ impl Summary {
         let count = |pred: fn(&crate::analyze::EntryFindings) -> bool| {
             findings.entries.iter().filter(|ef| pred(ef)).count()
         };
-        let is_weak = |code| {
-            matches!(
-                code,
-                ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey
-            )
-        };
+        let is_weak = |code: ReasonCode| code.spec().fail_level == Some(FailLevel::Weak);
         Summary {
             accounts_audited: entries.len(),
             to_rotate: accounts.iter().filter(|a| a.needs_rotation()).count(),
@@ -305,64 +302,16 @@ pub fn skip_code(reason: SkipReason) -> &'static str {
     }
 }
 
-/// The least severe finding that makes the exit code 1 (`--fail-on`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailLevel {
-    /// Any finding at all (default).
-    Any,
-    /// Weak passwords and worse.
-    Weak,
-    /// Near variants and worse.
-    Variant,
-    /// Reuse and worse.
-    Reused,
-    /// Breached passwords and accounts linked to a compromise.
-    Breached,
-    /// Only accounts linked to a `--compromised` account.
-    Compromised,
-    /// Never fail on findings (exit 0 unless incomplete or an error).
-    Never,
-}
-
-impl FailLevel {
-    /// Severity rank of a reason code, on the same scale as the levels (higher = worse).
-    fn severity(code: ReasonCode) -> Option<FailLevel> {
-        Some(match code {
-            ReasonCode::Compromised | ReasonCode::ExposedByCompromise => FailLevel::Compromised,
-            ReasonCode::Breached | ReasonCode::ReusedBreached => FailLevel::Breached,
-            ReasonCode::Reused | ReasonCode::RotatedAwayReuse => FailLevel::Reused,
-            ReasonCode::Variant => FailLevel::Variant,
-            ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey => FailLevel::Weak,
-            ReasonCode::Stale | ReasonCode::StaleUnknown | ReasonCode::InsecureUrl => {
-                FailLevel::Any
-            }
-            // Not a finding: an incomplete check has its own exit code.
-            ReasonCode::Unchecked => return None,
-        })
+named_enum! {
+    /// Output formats (`-o/--output`). A new one does not compile until [`render`] has its arm.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum OutputFormat {
+        #[default]
+        Table = ("table", "Aligned, coloured table for a terminal"),
+        Json = ("json", "The report as JSON (the schema in the README)"),
+        Csv = ("csv", "One row per account"),
+        Markdown = ("markdown", "A Markdown table for a ticket or a mail"),
     }
-
-    /// True when a reason with `code` reaches this level.
-    pub fn triggered_by(self, code: ReasonCode) -> bool {
-        self != FailLevel::Never && Self::severity(code).is_some_and(|s| s >= self)
-    }
-}
-
-/// Output formats (`-o/--output`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum OutputFormat {
-    /// Aligned, coloured table for a terminal (default).
-    #[default]
-    Table,
-    /// The report as JSON (the schema in the README).
-    Json,
-    /// One row per account.
-    Csv,
-    /// A Markdown table for a ticket or a mail.
-    Markdown,
 }
 
 /// How a renderer should style its output.
@@ -392,24 +341,24 @@ pub fn render(
     }
 }
 
-/// Short human label of a reason code, for tables.
-pub fn short_label(code: ReasonCode) -> &'static str {
-    match code {
-        ReasonCode::Compromised => "compromised",
-        ReasonCode::ExposedByCompromise => "linked to compromise",
-        ReasonCode::Breached => "breached",
-        ReasonCode::ReusedBreached => "reused+breached",
-        ReasonCode::Reused => "reused",
-        ReasonCode::RotatedAwayReuse => "rotated elsewhere",
-        ReasonCode::Variant => "variant",
-        ReasonCode::Weak => "weak",
-        ReasonCode::WeakPin => "weak PIN",
-        ReasonCode::WeakLicenseKey => "weak key",
-        ReasonCode::Stale => "stale",
-        ReasonCode::StaleUnknown => "age unknown",
-        ReasonCode::InsecureUrl => "http",
-        ReasonCode::Unchecked => "unchecked",
+/// The short labels of an account's reasons, most severe first, each once.
+pub fn labels(account: &Account) -> Vec<&'static str> {
+    let mut labels: Vec<&'static str> = Vec::new();
+    for reason in &account.reasons {
+        let label = reason.code.label();
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
     }
+    labels
+}
+
+/// What the baseline hid, for the table and Markdown renderers.
+pub fn baseline_line(b: &BaselineSummary) -> String {
+    format!(
+        "{} new, {} known (not shown), {} fixed",
+        b.new, b.known, b.fixed
+    )
 }
 
 /// The summary line shared by the table and Markdown renderers.

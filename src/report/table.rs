@@ -1,7 +1,7 @@
 //! The terminal table: rank, account, why (short), action; colour by severity.
 
-use super::{Account, Report, Style, short_label, summary_line};
-use crate::rank::ReasonCode;
+use super::{Account, Report, Style, baseline_line, labels, summary_line};
+use crate::finding::Colour;
 use std::io::Write;
 
 const RED: &str = "\x1b[31m";
@@ -57,11 +57,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
         writeln!(out, "{summary}")?;
     }
     if let Some(b) = &report.baseline {
-        writeln!(
-            out,
-            "baseline: {} new, {} known (not shown), {} fixed",
-            b.new, b.known, b.fixed
-        )?;
+        writeln!(out, "baseline: {}", baseline_line(b))?;
     }
     Ok(())
 }
@@ -72,30 +68,22 @@ fn row(account: &Account) -> [String; 4] {
     } else {
         format!("{} ({})", account.display_name(), account.username)
     };
-    let mut why: Vec<&str> = Vec::new();
-    for reason in &account.reasons {
-        let label = short_label(reason.code);
-        if !why.contains(&label) {
-            why.push(label);
-        }
-    }
     [
         account.rank.to_string(),
         name,
-        why.join(", "),
+        labels(account).join(", "),
         account.action.clone(),
     ]
 }
 
 fn severity_color(account: &Account) -> Option<&'static str> {
-    let top = account.reasons.first()?.code;
-    Some(match top {
-        ReasonCode::Compromised | ReasonCode::ExposedByCompromise => BOLD_RED,
-        ReasonCode::Breached | ReasonCode::ReusedBreached => RED,
-        ReasonCode::Reused | ReasonCode::RotatedAwayReuse | ReasonCode::Variant => YELLOW,
-        ReasonCode::Weak | ReasonCode::WeakPin | ReasonCode::WeakLicenseKey => CYAN,
-        _ => return None,
-    })
+    match account.reasons.first()?.code.spec().colour {
+        Colour::BoldRed => Some(BOLD_RED),
+        Colour::Red => Some(RED),
+        Colour::Yellow => Some(YELLOW),
+        Colour::Cyan => Some(CYAN),
+        Colour::Plain => None,
+    }
 }
 
 fn format_row(cells: &[String; 4], widths: &[usize; 4]) -> String {

@@ -277,15 +277,43 @@ pub fn read_bytes(
         None => detect::detect(bytes)?,
     };
     let mut builder = VaultBuilder::new(source, options.include_recycled);
+    match (reader_of(format), zip::is_zip(bytes)) {
+        (Reader::Keepass, _) => keepass::read(name, bytes, options, &mut builder)?,
+        (Reader::KeepassXml, _) => keepass::read_xml(bytes, &mut builder)?,
+        (Reader::Json | Reader::Csv, true) => zip::read(bytes, format, &mut builder)?,
+        (Reader::Json, false) => json::read(name, bytes, format, options, &mut builder)?,
+        (Reader::Csv, false) => csv::read(bytes, format, &mut builder)?,
+    }
+    Ok(builder.finish(name.to_owned(), format))
+}
+
+/// Which reader family handles a format (any non-KeePass export may also come zipped).
+enum Reader {
+    Keepass,
+    KeepassXml,
+    Json,
+    Csv,
+}
+
+/// Exhaustive on purpose: a new [`Format`] does not compile until it has a reader.
+fn reader_of(format: Format) -> Reader {
     match format {
-        Format::Kdbx | Format::Kdb => keepass::read(name, bytes, options, &mut builder)?,
-        Format::KeepassXml => keepass::read_xml(bytes, &mut builder)?,
-        _ if zip::is_zip(bytes) => zip::read(bytes, format, &mut builder)?,
+        Format::Kdbx | Format::Kdb => Reader::Keepass,
+        Format::KeepassXml => Reader::KeepassXml,
         Format::BitwardenJson
         | Format::ProtonJson
         | Format::EnpassJson
-        | Format::Onepassword1pux => json::read(name, bytes, format, options, &mut builder)?,
-        _ => csv::read(bytes, format, &mut builder)?,
+        | Format::Onepassword1pux => Reader::Json,
+        Format::KeepassxcCsv
+        | Format::Keepass1Csv
+        | Format::BitwardenCsv
+        | Format::OnepasswordCsv
+        | Format::LastpassCsv
+        | Format::ChromeCsv
+        | Format::FirefoxCsv
+        | Format::AppleCsv
+        | Format::DashlaneCsv
+        | Format::ProtonCsv
+        | Format::NordpassCsv => Reader::Csv,
     }
-    Ok(builder.finish(name.to_owned(), format))
 }

@@ -1,0 +1,102 @@
+//! The audit as one library call: entries in, the finished report out.
+//!
+//! [`run`] is the whole pipeline after reading: analyse -> rank -> report, then the policy a
+//! cron job relies on, in this order: warnings, ignore rules, the new baseline (taken before the
+//! old one filters the report, so it holds every finding), the old baseline, the exit facts
+//! (on what is still reported), and last `--top` (display only: it never changes the exit code).
+//!
+//! Loading the ignore file and the baseline, and checking that the files to write can be
+//! written, are the caller's job *before* any vault is opened, so a typo fails before the
+//! master-password prompt and the key derivation.
+
+use crate::analyze;
+use crate::baseline::Baseline;
+use crate::breach::{BreachSource, Progress};
+use crate::finding::FailLevel;
+use crate::ignore::IgnoreFile;
+use crate::model::Entry;
+use crate::rank::{self, Policy};
+use crate::report::Report;
+use crate::vault::SourceInfo;
+
+/// Everything [`run`] needs besides the entries and the breach source.
+#[derive(Clone, Debug)]
+pub struct AuditOptions {
+    /// The analyzers' settings (including "now", fixed once per run).
+    pub analysis: analyze::Settings,
+    /// The ranking policy.
+    pub policy: Policy,
+    /// Accepted findings, already loaded and validated.
+    pub ignores: Option<IgnoreFile>,
+    /// The previous baseline: findings in it are not reported again.
+    pub baseline: Option<Baseline>,
+    /// Also return the baseline of this run, to be written by the caller.
+    pub update_baseline: bool,
+    /// The least severe finding that counts for [`AuditOutcome::has_findings`].
+    pub fail_on: FailLevel,
+    /// Keep only the first N accounts of the report.
+    pub top: Option<usize>,
+}
+
+/// Where breach answers come from: `None` when breach checks are off.
+#[derive(Clone, Copy)]
+pub struct Breach<'a> {
+    /// The source.
+    pub source: Option<&'a dyn BreachSource>,
+    /// How the report names it (`online`, `offline`, `cache`, `off`).
+    pub name: &'a str,
+}
+
+/// The result of an audit: the report to render and the facts the exit code is made of.
+#[derive(Clone, Debug)]
+pub struct AuditOutcome {
+    /// The finished report (ignores, baseline and `--top` applied; warnings included).
+    pub report: Report,
+    /// The baseline to write, with `update_baseline`.
+    pub baseline_to_write: Option<Baseline>,
+    /// Some reported finding is at or above `fail_on`.
+    pub has_findings: bool,
+    /// Some password could not be checked against the breach source.
+    pub incomplete: bool,
+}
+
+/// Runs the audit over entries already read (`sources` indexes `entries[..].source`).
+pub fn run(
+    sources: &[SourceInfo],
+    entries: &[Entry],
+    breach: Breach<'_>,
+    options: &AuditOptions,
+    progress: &dyn Progress,
+) -> AuditOutcome {
+    let now = options.analysis.now;
+    let findings = analyze::run(entries, breach.source, &options.analysis, progress);
+    let ranked = rank::rank(entries, &findings, &options.policy);
+    let mut report = Report::new(sources, entries, &findings, &ranked, breach.name, now);
+
+    for query in &findings.unmatched_compromised {
+        report
+            .warnings
+            .push(format!("--compromised {query:?} matches no account"));
+    }
+    if let Some(ignores) = &options.ignores {
+        let outcome = ignores.apply(&mut report, now.date_naive());
+        report.warnings.extend(outcome.warnings);
+    }
+    let baseline_to_write = options
+        .update_baseline
+        .then(|| Baseline::from_report(&report, now));
+    if let Some(baseline) = &options.baseline {
+        baseline.apply(&mut report);
+    }
+    let has_findings = report.has_findings_at(options.fail_on);
+    let incomplete = report.is_incomplete();
+    if let Some(top) = options.top {
+        report.truncate(top);
+    }
+    AuditOutcome {
+        report,
+        baseline_to_write,
+        has_findings,
+        incomplete,
+    }
+}

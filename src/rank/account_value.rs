@@ -1,0 +1,214 @@
+//! Account value (W in the score): how much an account is worth to an attacker, from its
+//! hosts, title and group, via the built-in [`super::values`] table and the config's overrides.
+
+use super::Policy;
+use super::values;
+use crate::model::Entry;
+use serde::{Deserialize, Serialize};
+
+/// How much an account is worth to an attacker, from its host and title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountValue {
+    /// E-mail and identity providers: they reset everything else.
+    Email,
+    /// Banks, payment, brokers, crypto.
+    Finance,
+    /// Shops and marketplaces with stored value, cards or points.
+    Shopping,
+    /// Work accounts.
+    Work,
+    /// Social networks and messaging.
+    Social,
+    /// Anything else.
+    Other,
+}
+
+impl AccountValue {
+    /// W in the score formula: e-mail 5, finance 4, shopping 3, work 2, social 1, other 0.
+    pub fn weight(self) -> u32 {
+        match self {
+            AccountValue::Email => 5,
+            AccountValue::Finance => 4,
+            AccountValue::Shopping => 3,
+            AccountValue::Work => 2,
+            AccountValue::Social => 1,
+            AccountValue::Other => 0,
+        }
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A text normalised for keyword matching: lower-case words joined by single spaces, with a
+/// space at each end; plus the lower-cased raw text for `~substring` keywords.
+struct Hay {
+    words: String,
+    raw: String,
+}
+
+impl Hay {
+    fn new(text: &str) -> Self {
+        Hay {
+            words: format!(" {} ", words(text).join(" ")),
+            raw: text.to_lowercase(),
+        }
+    }
+
+    /// Whole-word (or `~substring`) match of a lower-case keyword.
+    fn matches(&self, keyword: &str) -> bool {
+        if let Some(sub) = keyword.strip_prefix('~') {
+            return !sub.is_empty() && self.raw.contains(sub);
+        }
+        if keyword.trim().is_empty() {
+            return false;
+        }
+        self.words.match_indices(keyword).any(|(i, _)| {
+            self.words[..i].ends_with(' ') && self.words[i + keyword.len()..].starts_with(' ')
+        })
+    }
+}
+
+/// Whole-word (or `~substring`) keyword match (case-insensitive).
+fn keyword_matches(text: &str, keyword: &str) -> bool {
+    let kw = keyword.to_lowercase();
+    let kw = if kw.starts_with('~') {
+        kw
+    } else {
+        words(&kw).join(" ")
+    };
+    Hay::new(text).matches(&kw)
+}
+
+/// A host with its site label (first label of the registrable domain), computed once: the
+/// value table holds a few hundred patterns and every entry is matched against all of them.
+struct HostKey {
+    host: String,
+    site: String,
+}
+
+impl HostKey {
+    fn new(host: String) -> Self {
+        let reg = crate::analyze::urls::registrable_domain(&host);
+        let site = reg.split('.').next().unwrap_or("").to_owned();
+        HostKey { host, site }
+    }
+}
+
+/// Length of the matching host pattern (lower-case), if it matches.
+fn host_pattern_len(key: &HostKey, pattern: &str) -> Option<usize> {
+    if let Some(name) = pattern.strip_suffix(".*") {
+        return (key.site == name).then_some(name.len());
+    }
+    let host = key.host.as_str();
+    let hit = host == pattern
+        || (host.len() > pattern.len()
+            && host.ends_with(pattern)
+            && host[..host.len() - pattern.len()].ends_with('.'));
+    hit.then_some(pattern.len())
+}
+
+/// The account value of an entry: `policy.value_overrides` first (a pattern matching a URL
+/// host or parent domain, or a word/phrase of the title or group), then the built-in
+/// [`values::HOSTS`] table (longest matching pattern over all URLs), then [`values::KEYWORDS`]
+/// on the title, then on the group path; else [`AccountValue::Other`].
+pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
+    let hosts: Vec<HostKey> = entry
+        .urls
+        .iter()
+        .filter_map(|u| crate::analyze::urls::host_of(u))
+        .map(HostKey::new)
+        .collect();
+    let group = entry.group.join(" / ");
+    for (pattern, value) in &policy.value_overrides {
+        let p = pattern.trim().to_lowercase();
+        if hosts.iter().any(|h| host_pattern_len(h, &p).is_some())
+            || keyword_matches(&entry.title, &p)
+            || keyword_matches(&group, &p)
+        {
+            return *value;
+        }
+    }
+    let mut best: Option<(usize, AccountValue)> = None;
+    for h in &hosts {
+        for (pattern, value) in values::HOSTS {
+            if let Some(len) = host_pattern_len(h, pattern)
+                && best.is_none_or(|(l, _)| len > l)
+            {
+                best = Some((len, *value));
+            }
+        }
+    }
+    if let Some((_, v)) = best {
+        return v;
+    }
+    for text in [entry.title.as_str(), group.as_str()] {
+        let hay = Hay::new(text);
+        for (kw, value) in values::KEYWORDS {
+            if hay.matches(kw) {
+                return *value;
+            }
+        }
+    }
+    AccountValue::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(title: &str, url: &str) -> Entry {
+        Entry {
+            title: title.into(),
+            urls: if url.is_empty() {
+                vec![]
+            } else {
+                vec![url.into()]
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn value_table() {
+        let p = Policy::default();
+        for (title, url, value) in [
+            ("x", "https://mail.google.com/", AccountValue::Email),
+            ("x", "https://www.amazon.co.jp/", AccountValue::Shopping),
+            ("x", "https://aws.amazon.com/console", AccountValue::Work),
+            ("x", "https://www.paypal.com", AccountValue::Finance),
+            ("x", "https://jp.mercari.com", AccountValue::Shopping),
+            ("Apple ID", "", AccountValue::Email),
+            ("Online Banking", "", AccountValue::Finance),
+            ("LINE", "", AccountValue::Social),
+            ("Online game", "", AccountValue::Other),
+            ("楽天銀行", "", AccountValue::Finance),
+            ("Rakuma", "", AccountValue::Shopping),
+        ] {
+            assert_eq!(classify(&e(title, url), &p), value, "{title} {url}");
+        }
+        let mut g = e("Thing", "");
+        g.group = vec!["Root".into(), "Work".into()];
+        assert_eq!(classify(&g, &p), AccountValue::Work);
+        let p = Policy {
+            value_overrides: vec![("example.com".into(), AccountValue::Finance)],
+        };
+        assert_eq!(
+            classify(&e("x", "https://login.example.com"), &p),
+            AccountValue::Finance
+        );
+    }
+
+    #[test]
+    fn keywords() {
+        assert!(keyword_matches("My Apple ID", "apple id"));
+        assert!(!keyword_matches("Online", "line"));
+        assert!(!keyword_matches("anything", ""));
+        assert!(keyword_matches("みずほ銀行", "~銀行"));
+    }
+}

@@ -1,0 +1,308 @@
+//! Reason texts and actions: what each analyzer finding means for one account, in words
+//! (titles of related accounts, counts, dates; never a password).
+
+use super::{Reason, ReasonCode};
+use crate::analyze::{EntryFindings, ExposureKind, Findings, Staleness, WeakKind};
+use crate::breach::Verdict;
+use crate::model::{Entry, Timestamp};
+
+/// How an account is named in reason texts: its title, else its first host, else its id.
+pub fn display_name(entry: &Entry) -> String {
+    let t = entry.title.trim();
+    if !t.is_empty() {
+        return t.to_owned();
+    }
+    if let Some(h) = entry
+        .urls
+        .iter()
+        .find_map(|u| crate::analyze::urls::host_of(u))
+    {
+        return h;
+    }
+    format!("entry {}", entry.id)
+}
+
+/// At most this many names are spelled out in a reason text.
+const NAMES_SHOWN: usize = 5;
+
+fn names(entries: &[Entry], idx: &[usize]) -> String {
+    let mut list: Vec<String> = idx
+        .iter()
+        .filter_map(|&i| entries.get(i))
+        .map(display_name)
+        .collect();
+    list.dedup();
+    let more = list.len().saturating_sub(NAMES_SHOWN);
+    list.truncate(NAMES_SHOWN);
+    let mut s = list.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
+}
+
+fn date(t: &Timestamp) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The tier of a near variant of a breached password (its code stays `variant`).
+const VARIANT_OF_BREACHED_TIER: u32 = 6;
+
+/// The tier of an `http://` login that only reaches the local network.
+const LAN_ONLY_HTTP_TIER: u32 = 1;
+
+/// A reason with its tier (the code's own, except for the two cases above) and extent.
+pub(super) struct Found {
+    /// T in the score.
+    pub(super) tier: u32,
+    /// E in the score: how many other accounts the reason involves.
+    pub(super) extent: usize,
+    /// Code and text.
+    pub(super) reason: Reason,
+}
+
+fn found(code: ReasonCode, extent: usize, text: String) -> Found {
+    Found {
+        tier: code.tier(),
+        extent,
+        reason: Reason { code, text },
+    }
+}
+
+fn seen_count(f: &EntryFindings) -> Option<u64> {
+    match f.breach {
+        Some(Verdict::Seen(n)) => Some(n),
+        _ => None,
+    }
+}
+
+/// Builds the reasons of one entry, most severe first.
+pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let Some(f) = findings.entries.get(i) else {
+        return out;
+    };
+    let sharers: Vec<usize> = f
+        .reuse_group
+        .and_then(|g| findings.reuse_groups.get(g))
+        .map(|g| g.members.iter().copied().filter(|&m| m != i).collect())
+        .unwrap_or_default();
+    let rotated: Vec<usize> = f.rotated_away.iter().map(|r| r.rotated_in).collect();
+
+    if f.compromised {
+        out.push(found(
+            ReasonCode::Compromised,
+            0,
+            "matched --compromised: treat this account as taken over".to_owned(),
+        ));
+    }
+    if !f.exposures.is_empty() {
+        let mut parts = Vec::new();
+        for (kind, label) in [
+            (ExposureKind::SamePassword, "same password as"),
+            (ExposureKind::PastPassword, "uses a past password of"),
+            (ExposureKind::Variant, "near variant of the password of"),
+            (
+                ExposureKind::VariantOfPast,
+                "near variant of a past password of",
+            ),
+        ] {
+            let by: Vec<usize> = f
+                .exposures
+                .iter()
+                .filter(|x| x.how == kind)
+                .map(|x| x.by)
+                .collect();
+            if !by.is_empty() {
+                parts.push(format!("{label} compromised {}", names(entries, &by)));
+            }
+        }
+        out.push(found(
+            ReasonCode::ExposedByCompromise,
+            f.exposures.len(),
+            parts.join("; "),
+        ));
+    }
+    if let Some(n) = seen_count(f) {
+        out.push(found(
+            ReasonCode::Breached,
+            sharers.len() + rotated.len(),
+            format!("password seen {n} times in Pwned Passwords"),
+        ));
+        if !sharers.is_empty() {
+            out.push(found(
+                ReasonCode::ReusedBreached,
+                sharers.len(),
+                format!(
+                    "the breached password is also used by {}: {}",
+                    plural(sharers.len(), "other account", "other accounts"),
+                    names(entries, &sharers)
+                ),
+            ));
+        }
+    }
+    if !sharers.is_empty() && seen_count(f).is_none() {
+        out.push(found(
+            ReasonCode::Reused,
+            sharers.len() + rotated.len(),
+            format!(
+                "same password as {}: {}",
+                plural(sharers.len(), "other account", "other accounts"),
+                names(entries, &sharers)
+            ),
+        ));
+    }
+    if !f.rotated_away.is_empty() {
+        let parts: Vec<String> = f
+            .rotated_away
+            .iter()
+            .map(|r| {
+                let name = entries
+                    .get(r.rotated_in)
+                    .map(display_name)
+                    .unwrap_or_default();
+                match &r.retired {
+                    Some(d) => format!("changed at {name} on {}", date(d)),
+                    None => format!("changed at {name}"),
+                }
+            })
+            .collect();
+        out.push(found(
+            ReasonCode::RotatedAwayReuse,
+            sharers.len() + rotated.len(),
+            format!("{}, still live here", parts.join("; ")),
+        ));
+    }
+    if !f.variants.is_empty() {
+        let breached: Vec<usize> = f
+            .variants
+            .iter()
+            .copied()
+            .filter(|&v| findings.entries.get(v).and_then(seen_count).is_some())
+            .collect();
+        if !breached.is_empty() && seen_count(f).is_none() {
+            out.push(Found {
+                tier: VARIANT_OF_BREACHED_TIER,
+                extent: breached.len(),
+                reason: Reason {
+                    code: ReasonCode::Variant,
+                    text: format!(
+                        "near variant of a breached password (used at {})",
+                        names(entries, &breached)
+                    ),
+                },
+            });
+        } else {
+            out.push(found(
+                ReasonCode::Variant,
+                f.variants.len(),
+                format!(
+                    "near variant of the passwords of {}: {}",
+                    plural(f.variants.len(), "other account", "other accounts"),
+                    names(entries, &f.variants)
+                ),
+            ));
+        }
+    }
+    if f.weak
+        && let Some(s) = &f.strength
+    {
+        let mut text = format!(
+            "zxcvbn score {}/4 (about 10^{:.1} guesses)",
+            s.score, s.guesses_log10
+        );
+        if let Some(w) = &s.warning {
+            text.push_str(": ");
+            text.push_str(w);
+        }
+        let code = match s.kind {
+            WeakKind::Password => ReasonCode::Weak,
+            WeakKind::Pin => ReasonCode::WeakPin,
+            WeakKind::LicenseKey => ReasonCode::WeakLicenseKey,
+        };
+        out.push(found(code, 0, text));
+    }
+    if !f.insecure_urls.is_empty() {
+        let lan_only = f.insecure_urls.iter().all(|u| {
+            crate::analyze::urls::host_of(u)
+                .is_some_and(|h| crate::analyze::urls::is_private_host(&h))
+        });
+        let mut r = found(
+            ReasonCode::InsecureUrl,
+            0,
+            format!(
+                "the password travels in clear over http:// ({}){}",
+                f.insecure_urls.join(", "),
+                if lan_only {
+                    " on the local network"
+                } else {
+                    ""
+                }
+            ),
+        );
+        if lan_only {
+            r.tier = LAN_ONLY_HTTP_TIER;
+        }
+        out.push(r);
+    }
+    match &f.stale {
+        Some(Staleness::BeforeIncident(d)) => out.push(found(
+            ReasonCode::Stale,
+            0,
+            format!("not changed since the incident date (last set {})", date(d)),
+        )),
+        Some(Staleness::TooOld(d)) => out.push(found(
+            ReasonCode::Stale,
+            0,
+            format!("older than the maximum age (last set {})", date(d)),
+        )),
+        Some(Staleness::Unknown) => out.push(found(
+            ReasonCode::StaleUnknown,
+            0,
+            "age unknown: this export has no change date".to_owned(),
+        )),
+        None => {}
+    }
+    if let Some(Verdict::Unchecked(why)) = &f.breach {
+        out.push(found(
+            ReasonCode::Unchecked,
+            0,
+            format!("breach check incomplete: {why}"),
+        ));
+    }
+    // Most severe first; stable, so equal tiers keep the order above.
+    out.sort_by_key(|f| std::cmp::Reverse(f.tier));
+    out
+}
+
+pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[Entry]) -> String {
+    let share = if sharers > 0 {
+        format!(
+            "; {} this password: give each its own",
+            plural(sharers, "other account shares", "other accounts share")
+        )
+    } else {
+        String::new()
+    };
+    let code = top.reason.code;
+    let base = if code == ReasonCode::ExposedByCompromise {
+        format!(
+            "rotate now: whoever holds {} can try this password here",
+            names(entries, &f.exposed_by)
+        )
+    } else if code == ReasonCode::Variant && top.tier == VARIANT_OF_BREACHED_TIER {
+        "rotate now to an unrelated random password: attackers try variants of breached passwords"
+            .to_owned()
+    } else {
+        code.spec().action.to_owned()
+    };
+    format!("{base}{share}")
+}
