@@ -1,11 +1,14 @@
-//! Writes the KDBX 4 fixtures under `fixtures/kdbx/` (see `fixtures/kdbx/README.md`).
+//! Writes the KeePass fixtures under `fixtures/kdbx/` (see `fixtures/kdbx/README.md`).
 //!
 //! `cargo run --example gen_kdbx`
 //!
-//! Entry and group UUIDs, times and key files are fixed, so the decrypted content is the same
-//! on every run; the files' bytes are not (the crate draws fresh seeds and IVs), so the
-//! committed files were written once. The key derivation is deliberately cheap (Argon2 1 MiB
-//! x 1 pass, AES-KDF 1,000 rounds): fixtures, not vaults.
+//! Two writers: the `keepass` crate (KDBX 4 with Argon2d/Argon2id and an XML v2 key file;
+//! fresh seeds and IVs on every run, so those committed files were written once and only
+//! their content is fixed), and credaudit's own test writer `tests/support/keepass_writer.rs`
+//! (one database as KDBX 3.1, 4.0, 4.1, key-file-only KDBX 3.1, XML export and KeePass 1;
+//! deterministic, and `tests/kdbx.rs` checks the committed bytes against it). The key
+//! derivation is deliberately cheap (Argon2 1 MiB x 1 pass, AES-KDF 1,000 rounds): fixtures,
+//! not vaults.
 
 #![allow(clippy::print_stdout)]
 
@@ -16,6 +19,9 @@ use keepass::{Database, DatabaseKey};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
+
+#[path = "../tests/support/keepass_writer.rs"]
+mod keepass_writer;
 
 /// Master password of `password.kdbx`.
 const PASSWORD_MAIN: &str = "credaudit-fixture";
@@ -216,21 +222,7 @@ fn single_entry_db(config: DatabaseConfig, n: u128, title: &str, user: &str, pw:
 
 /// An XML v2 key file with a correct `Hash` attribute.
 fn keyx_file() -> String {
-    let key = Sha256::digest(b"credaudit kdbx fixture key");
-    let hash: String = Sha256::digest(key.as_slice())
-        .iter()
-        .take(4)
-        .map(|b| format!("{b:02X}"))
-        .collect();
-    let hex: Vec<String> = key
-        .chunks(4)
-        .map(|c| c.iter().map(|b| format!("{b:02X}")).collect())
-        .collect();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyFile>\n\t<Meta>\n\t\t<Version>2.0</Version>\n\t</Meta>\n\t<Key>\n\t\t<Data Hash=\"{hash}\">\n\t\t\t{}\n\t\t\t{}\n\t\t</Data>\n\t</Key>\n</KeyFile>\n",
-        hex[..4].join(" "),
-        hex[4..].join(" ")
-    )
+    keepass_writer::keyx_v2(&Sha256::digest(b"credaudit kdbx fixture key").into())
 }
 
 fn save(db: &Database, path: &Path, key: DatabaseKey) {
@@ -243,6 +235,14 @@ fn save(db: &Database, path: &Path, key: DatabaseKey) {
 fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/kdbx");
     std::fs::create_dir_all(&dir).expect("create fixtures/kdbx");
+    for (name, bytes) in keepass_writer::fixtures() {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        println!("wrote {}", path.display());
+    }
+    if std::env::args().any(|a| a == "--writer-only") {
+        return;
+    }
 
     save(
         &main_db(),

@@ -1,15 +1,15 @@
 //! Every real export under `../shared/samples` (third-party test data, not in this repo) is
 //! either read or refused with an error: none panics, none is read as garbage silently.
-//! Skipped when the folder is absent. Per-format expectations live in the reader tests.
+//! When the folder is absent the test says so on stderr (it did not run). Per-format
+//! expectations live in the reader tests.
+
+#[path = "support/samples.rs"]
+mod samples;
 
 use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, ReadOptions, read_bytes};
+use samples::samples_dir;
 use std::path::{Path, PathBuf};
-
-fn samples() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
-    dir.is_dir().then_some(dir)
-}
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(read) = std::fs::read_dir(dir) else {
@@ -27,8 +27,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn no_sample_panics_and_errors_are_one_line() {
-    let Some(dir) = samples() else {
-        // ../shared/samples absent: nothing to check.
+    let Some(dir) = samples_dir("no_sample_panics_and_errors_are_one_line") else {
         return;
     };
     let mut all = Vec::new();

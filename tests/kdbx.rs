@@ -1,5 +1,7 @@
-//! KeePass reader: exact entries on the generated fixtures (`examples/gen_kdbx.rs`), wrong and
-//! missing credentials, truncation and tampering, and the shared samples when present.
+//! KeePass reader: exact entries on the generated fixtures (`examples/gen_kdbx.rs`), the same
+//! database as KDBX 3.1, 4.0, 4.1, KeePass 1 and XML export read alike, wrong and missing
+//! credentials, truncation and tampering, and the shared samples when present (a line on
+//! stderr says when they are absent and those tests did not run).
 //!
 //! Assertion messages never contain a password: `Secret` compares redacted.
 
@@ -9,8 +11,15 @@ use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
 use std::path::{Path, PathBuf};
 
+#[path = "support/keepass_writer.rs"]
+mod keepass_writer;
+#[path = "support/samples.rs"]
+mod samples;
+
+use keepass_writer::WRITER_PASSWORD;
+use samples::samples_dir;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/kdbx");
-const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/samples");
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(FIXTURES).join(name)
@@ -659,14 +668,9 @@ const SAMPLE_TABLE: &[Sample] = &[
     ),
 ];
 
-fn samples() -> Option<PathBuf> {
-    let dir = PathBuf::from(SAMPLES);
-    dir.join("INDEX.md").is_file().then_some(dir)
-}
-
 #[test]
 fn samples_open_or_fail_as_index_md_says() {
-    let Some(dir) = samples() else {
+    let Some(dir) = samples_dir("samples_open_or_fail_as_index_md_says") else {
         return;
     };
     for sample in SAMPLE_TABLE {
@@ -706,7 +710,7 @@ fn samples_open_or_fail_as_index_md_says() {
 
 #[test]
 fn kdb_meta_streams_are_internal_and_times_unknown() {
-    let Some(dir) = samples() else {
+    let Some(dir) = samples_dir("kdb_meta_streams_are_internal_and_times_unknown") else {
         return;
     };
     let vault = open(&dir.join("keepassxc/basic.kdb"), Some("masterpw"), None).expect("opens");
@@ -725,7 +729,7 @@ fn kdb_meta_streams_are_internal_and_times_unknown() {
 /// hash in the inner XML can tell.
 #[test]
 fn kdbx3_header_tampering_is_caught_by_the_header_hash() {
-    let Some(dir) = samples() else {
+    let Some(dir) = samples_dir("kdbx3_header_tampering_is_caught_by_the_header_hash") else {
         return;
     };
     let bytes = std::fs::read(dir.join("keepassxc/Compressed.kdbx")).expect("read");
@@ -740,7 +744,7 @@ fn kdbx3_header_tampering_is_caught_by_the_header_hash() {
 /// Prefixes of KDBX 3 and KDB samples: clean errors, never a panic.
 #[test]
 fn sample_truncations_fail_cleanly() {
-    let Some(dir) = samples() else {
+    let Some(dir) = samples_dir("sample_truncations_fail_cleanly") else {
         return;
     };
     for (file, pw) in [
@@ -759,7 +763,7 @@ fn sample_truncations_fail_cleanly() {
 /// The crate panics on a key-file-only KeePass 1 key that is not 32 bytes; we refuse it.
 #[test]
 fn kdb_with_short_xml_key_is_a_bad_key_file() {
-    let Some(dir) = samples() else {
+    let Some(dir) = samples_dir("kdb_with_short_xml_key_is_a_bad_key_file") else {
         return;
     };
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -877,6 +881,47 @@ fn fixtures_read_the_same_as_the_crate() {
     }
 }
 
+/// The test writer's KDBX 3.1 and 4.x as the crate reads them (the crate refuses an entry
+/// without UUID, so the UUID-less one gets one here).
+#[test]
+fn writer_output_reads_the_same_as_the_crate() {
+    use keepass_writer::{Kdf4, Key};
+    let mut db = keepass_writer::sample_db();
+    for group in &mut db.root.groups {
+        for sub in &mut group.groups {
+            for item in &mut sub.items {
+                item.uuid = item.uuid.or(Some(77));
+            }
+        }
+    }
+    let key = Key {
+        password: Some(WRITER_PASSWORD),
+        key_file: None,
+    };
+    for (label, bytes) in [
+        ("3.1", keepass_writer::kdbx3(&db, key, 10, "x")),
+        (
+            "4.0",
+            keepass_writer::kdbx4(&db, key, Kdf4::Aes { rounds: 10 }, 0, "x"),
+        ),
+        (
+            "4.1 argon2d",
+            keepass_writer::kdbx4(
+                &db,
+                key,
+                Kdf4::Argon2d {
+                    memory_kib: 64,
+                    passes: 1,
+                },
+                1,
+                "x",
+            ),
+        ),
+    ] {
+        assert_same_as_crate(label, &bytes, Some(WRITER_PASSWORD), None);
+    }
+}
+
 /// Many protected values (custom fields, history copies, notes) in one ChaCha20 inner
 /// stream: any slip in document order garbles every later password.
 #[test]
@@ -942,7 +987,7 @@ fn protected_values_in_history_and_custom_fields_decrypt_in_order() {
 
 #[test]
 fn samples_read_the_same_as_the_crate() {
-    let Some(dir) = samples() else {
+    let Some(dir) = samples_dir("samples_read_the_same_as_the_crate") else {
         return;
     };
     for sample in SAMPLE_TABLE {
@@ -953,5 +998,243 @@ fn samples_read_the_same_as_the_crate() {
         let bytes = std::fs::read(&path).expect("read");
         let key = sample.key_file.map(|k| dir.join(k));
         assert_same_as_crate(sample.file, &bytes, sample.password, key.as_deref());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One database in every form (tests/support/keepass_writer.rs): KDBX 3.1, 4.0, 4.1, the
+// XML export and KeePass 1 read alike, and the committed fixtures are what the writer makes.
+
+#[test]
+fn committed_writer_fixtures_are_what_the_generator_writes() {
+    for (name, bytes) in keepass_writer::fixtures() {
+        let committed = std::fs::read(fixture(name)).expect("committed fixture");
+        assert!(
+            committed == bytes,
+            "{name} differs from the writer's output: run `cargo run --example gen_kdbx`"
+        );
+    }
+}
+
+/// Everything the audit uses from an entry, passwords compared through `Secret`.
+type Seen = (
+    String,
+    Vec<String>,
+    String,
+    String,
+    Vec<String>,
+    Secret,
+    bool,
+    [Option<DateTime<Utc>>; 3],
+    Vec<(Secret, Option<DateTime<Utc>>)>,
+    (bool, bool),
+);
+
+fn seen(vault: &Vault) -> Vec<Seen> {
+    vault
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.id.0.clone(),
+                e.group.clone(),
+                e.title.clone(),
+                e.username.clone(),
+                e.urls.clone(),
+                e.password.clone(),
+                e.has_totp,
+                [e.created, e.modified, e.password_changed],
+                e.history
+                    .iter()
+                    .map(|h| (h.password.clone(), h.retired))
+                    .collect(),
+                (e.excluded, e.recycled),
+            )
+        })
+        .collect()
+}
+
+fn read_as(bytes: &[u8], format: Format, key_file: Option<&Path>) -> Vault {
+    let mut ask = |_: &str| -> Result<Option<Secret>, FormatError> {
+        Ok(Some(Secret::from(WRITER_PASSWORD)))
+    };
+    let mut options = ReadOptions {
+        format: Some(format),
+        key_file: key_file.map(Path::to_path_buf),
+        password: &mut ask,
+        include_recycled: true,
+    };
+    match read_bytes("same", bytes, 0, &mut options) {
+        Ok(v) => v,
+        Err(e) => panic!("{format}: {e}"),
+    }
+}
+
+#[test]
+fn the_same_database_reads_the_same_as_kdbx_31_40_41_and_xml_export() {
+    let export = std::fs::read(fixture("sample-export.xml")).expect("read");
+    let expected = seen(&read_as(&export, Format::KeepassXml, None));
+    for name in ["kdbx31.kdbx", "kdbx40.kdbx", "kdbx41.kdbx"] {
+        let bytes = std::fs::read(fixture(name)).expect("read");
+        assert!(
+            seen(&read_as(&bytes, Format::Kdbx, None)) == expected,
+            "{name}"
+        );
+    }
+    let key = fixture("kdbx31-keyfile-only.keyx");
+    let vault = open(&fixture("kdbx31-keyfile-only.kdbx"), None, Some(&key)).expect("opens");
+    assert_eq!(
+        vault.entries.len(),
+        5,
+        "key file only (the recycled entry is skipped)"
+    );
+
+    // What the writer put in, through the rules of src/vault/keepass/mod.rs.
+    let titles: Vec<&str> = expected.iter().map(|e| e.2.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Mail", "Rakuma", "Bank", "Spaced", "Forum", "Old shop"]
+    );
+    let day = |d: i64| DateTime::from_timestamp(keepass_writer::DAY_2020 + d * 86_400, 0);
+    let mail = &expected[0];
+    assert_eq!(mail.0, "00000000-0000-0000-0000-000000000001");
+    assert_eq!(
+        mail.4,
+        ["https://mail.example.com", "https://webmail.example.com"]
+    );
+    // History a@1, b@3, {REF:}@3+1s, a@4, current c@5: a retired on day 5 (its newest
+    // holder was replaced then), b when the reference replaced it; the reference is dropped.
+    assert_eq!(mail.7, [day(0), day(5), day(5)]);
+    assert!(
+        mail.8
+            == [
+                (Secret::from("Tulip#2001"), day(5)),
+                (
+                    Secret::from("Tulip#2002"),
+                    day(3).map(|t| t + chrono::Duration::seconds(1))
+                ),
+            ],
+        "Mail history"
+    );
+    let spaced = &expected[3];
+    assert_eq!(spaced.1, ["Finance"]);
+    assert_eq!(spaced.3, " alice ", "usernames are byte-exact");
+    assert!(
+        spaced.5 == Secret::from("  pass word\t"),
+        "passwords are byte-exact"
+    );
+    let bank = &expected[2];
+    assert!(
+        bank.6 && bank.9 == (true, false),
+        "TOTP, QualityCheck=False"
+    );
+    let forum = &expected[4];
+    assert_eq!(forum.1, ["Internet", "Forums"]);
+    assert!(forum.0.starts_with("derived-"), "no UUID: {}", forum.0);
+    assert_eq!(expected[5].9, (false, true), "recycle bin");
+}
+
+/// The ranked report (every finding but breaches) is the same whichever form is audited.
+#[test]
+fn the_same_database_gives_the_same_ranked_report() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let report = |name: &str| -> serde_json::Value {
+        let output = assert_cmd::Command::cargo_bin("credaudit")
+            .expect("binary")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
+            .env("CREDAUDIT_TEST_PW", WRITER_PASSWORD)
+            .env_remove("CREDAUDIT_CONFIG")
+            .args(["audit", "--breach", "off", "-o", "json"])
+            .args(["--password-env", "CREDAUDIT_TEST_PW"])
+            .arg(fixture(name))
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1), "{name}: findings");
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("json report");
+        for account in json["accounts"].as_array_mut().expect("accounts") {
+            account["source"] = serde_json::Value::Null;
+        }
+        serde_json::json!({ "accounts": json["accounts"], "summary": json["summary"] })
+    };
+    let expected = report("sample-export.xml");
+    assert!(
+        expected["accounts"]
+            .as_array()
+            .is_some_and(|a| a.len() >= 4),
+        "{expected}"
+    );
+    for name in ["kdbx31.kdbx", "kdbx40.kdbx", "kdbx41.kdbx"] {
+        assert_eq!(report(name), expected, "{name}");
+    }
+}
+
+#[test]
+fn keepass1_fixture_reads_groups_and_passwords() {
+    let bytes = std::fs::read(fixture("kdb1.kdb")).expect("read");
+    let vault = open_bytes(&bytes, Some(WRITER_PASSWORD), None, false);
+    let vault = match vault {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    };
+    let got: Vec<(String, String)> = vault
+        .entries
+        .iter()
+        .map(|e| (e.group_path(), e.title.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Passwords".to_owned(), "Mail".to_owned()),
+            ("Passwords".to_owned(), "Rakuma".to_owned()),
+            ("Finance".to_owned(), "Bank".to_owned()),
+            ("Finance".to_owned(), "Spaced".to_owned()),
+            ("Internet/Forums".to_owned(), "Forum".to_owned()),
+            ("Recycle Bin".to_owned(), "Old shop".to_owned()),
+        ]
+    );
+    assert!(vault.entries[3].password == Secret::from("  pass word\t"));
+    assert_eq!(
+        vault.entries[0].id.0, "#1",
+        "KeePass 1 entries get positional ids"
+    );
+    assert!(vault.entries.iter().all(|e| e.created.is_none()));
+    assert!(matches!(
+        open_bytes(&bytes, Some("wrong"), None, false),
+        Err(FormatError::WrongKey)
+    ));
+}
+
+/// KDBX 3.1: a header field added after saving decrypts fine; only the header hash in the
+/// inner XML can tell.
+#[test]
+fn kdbx31_header_tampering_is_caught_by_the_header_hash() {
+    let bytes = std::fs::read(fixture("kdbx31.kdbx")).expect("read");
+    assert!(open_bytes(&bytes, Some(WRITER_PASSWORD), None, false).is_ok());
+    let mut tampered = bytes[..12].to_vec();
+    tampered.extend_from_slice(&[1, 3, 0, b'h', b'i', b'!']);
+    tampered.extend_from_slice(&bytes[12..]);
+    let msg = error_text(open_bytes(&tampered, Some(WRITER_PASSWORD), None, false));
+    assert!(msg.starts_with("header hash mismatch"), "{msg}");
+}
+
+/// Prefixes of the KDBX 3.1 and KeePass 1 fixtures: clean one-line errors, never a panic.
+#[test]
+fn kdbx31_and_kdb_truncations_fail_cleanly() {
+    for name in ["kdbx31.kdbx", "kdb1.kdb"] {
+        let bytes = std::fs::read(fixture(name)).expect("read");
+        for len in (1..bytes.len()).step_by(5) {
+            let msg = error_text(open_bytes(
+                &bytes[..len],
+                Some(WRITER_PASSWORD),
+                None,
+                false,
+            ));
+            assert!(!msg.contains('\n'), "{name} at {len}");
+            assert!(!msg.contains("could not parse"), "{name} at {len}: {msg}");
+        }
     }
 }

@@ -135,16 +135,16 @@ fn detect_xml(text: &[u8]) -> Result<Format, FormatError> {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => {
                 match (root_is_database, e.local_name().as_ref()) {
-                    (false, b"KeePassFile") => return Ok(Format::KeepassXml),
+                    (false, "KeePassFile") => return Ok(Format::KeepassXml),
                     // KeePassX 0.4 has <database><group>; other managers (SafeInCloud) also
                     // use a <database> root, with other children.
-                    (false, b"database") => root_is_database = true,
-                    (true, b"group") => return Err(keepassx_legacy()),
+                    (false, "database") => root_is_database = true,
+                    (true, "group") => return Err(keepassx_legacy()),
                     _ => return Err(FormatError::Unknown),
                 }
             }
             Ok(Event::DocType(d)) => {
-                let doctype: &[u8] = &d;
+                let doctype = d.as_bytes();
                 if doctype
                     .windows(17)
                     .any(|w| w.eq_ignore_ascii_case(b"KEEPASSX_DATABASE"))

@@ -10,8 +10,7 @@ pub mod bitwarden_crypto;
 pub mod csv;
 pub mod detect;
 pub mod json;
-pub mod kdbx;
-pub mod keepass_xml;
+pub mod keepass;
 pub mod zip;
 
 /// Where a vault comes from.
@@ -279,8 +278,8 @@ pub fn read_bytes(
     };
     let mut builder = VaultBuilder::new(source, options.include_recycled);
     match (reader_of(format), zip::is_zip(bytes)) {
-        (Reader::Keepass, _) => kdbx::read(name, bytes, format, options, &mut builder)?,
-        (Reader::KeepassXml, _) => keepass_xml::read(bytes, &mut builder)?,
+        (Reader::Keepass, _) => keepass::read(name, bytes, options, &mut builder)?,
+        (Reader::KeepassXml, _) => keepass::read_xml(bytes, &mut builder)?,
         (Reader::Json | Reader::Csv, true) => zip::read(bytes, format, &mut builder)?,
         (Reader::Json, false) => json::read(name, bytes, format, options, &mut builder)?,
         (Reader::Csv, false) => csv::read(bytes, format, &mut builder)?,

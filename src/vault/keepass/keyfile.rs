@@ -99,7 +99,7 @@ fn xml_key(bytes: &[u8]) -> Option<XmlKey> {
         match event {
             Event::Eof => break,
             Event::Start(e) => {
-                stack.push(e.name().as_ref().to_vec());
+                stack.push(e.name().as_ref().as_bytes().to_vec());
                 if stack.len() == 3
                     && stack[0] == b"KeyFile"
                     && stack[1] == b"Key"
@@ -109,16 +109,14 @@ fn xml_key(bytes: &[u8]) -> Option<XmlKey> {
                         .try_get_attribute("Hash")
                         .ok()
                         .flatten()
-                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                        .map(|a| a.value.into_owned());
                 }
             }
             Event::End(_) => {
                 stack.pop();
             }
             Event::Text(t) => {
-                let Ok(text) = t.xml_content() else {
-                    return None;
-                };
+                let text = t.xml10_content();
                 let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
                 if path == [&b"KeyFile"[..], b"Meta", b"Version"] {
                     version = Some(text.into_owned());

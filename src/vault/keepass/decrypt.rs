@@ -11,10 +11,10 @@
 //!   random stream comes from the outer header, and the SHA-256 of the outer header is
 //!   returned for the `Meta/HeaderHash` check.
 //!
-//! [`super::header::inspect`] has already walked the outer header with bounds checks; this
-//! module still never indexes without a check.
+//! [`super::header::inspect`] has already walked the outer header (once) and split the
+//! KDBX 4 block stream; this module takes its fields and still never indexes without a check.
 
-use super::header::{Kind, check_variant_dictionary, corrupt};
+use super::header::{CIPHER_CHACHA20, Kdbx3, Kdbx4, Kdf, corrupt, u32_of};
 use crate::secret::Secret;
 use crate::vault::FormatError;
 use cbc::cipher::block_padding::Pkcs7;
@@ -29,21 +29,6 @@ const CIPHER_AES256: [u8; 16] = [
 ];
 const CIPHER_TWOFISH: [u8; 16] = [
     0xad, 0x68, 0xf2, 0x9f, 0x57, 0x6f, 0x4b, 0xb9, 0xa3, 0x6a, 0xd4, 0x7a, 0xf9, 0x65, 0x34, 0x6c,
-];
-const CIPHER_CHACHA20: [u8; 16] = [
-    0xd6, 0x03, 0x8a, 0x2b, 0x8b, 0x6f, 0x4c, 0xb5, 0xa5, 0x24, 0x33, 0x9a, 0x31, 0xdb, 0xb5, 0x9a,
-];
-const KDF_AES_KDBX3: [u8; 16] = [
-    0xc9, 0xd9, 0xf3, 0x9a, 0x62, 0x8a, 0x44, 0x60, 0xbf, 0x74, 0x0d, 0x08, 0xc1, 0x8a, 0x4f, 0xea,
-];
-const KDF_AES_KDBX4: [u8; 16] = [
-    0x7c, 0x02, 0xbb, 0x82, 0x79, 0xa7, 0x4a, 0xc0, 0x92, 0x7d, 0x11, 0x4a, 0x00, 0x64, 0x82, 0x38,
-];
-const KDF_ARGON2D: [u8; 16] = [
-    0xef, 0x63, 0x6d, 0xdf, 0x8c, 0x29, 0x44, 0x4b, 0x91, 0xf7, 0xa9, 0xa4, 0x03, 0xe3, 0x0a, 0x0c,
-];
-const KDF_ARGON2ID: [u8; 16] = [
-    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x47, 0x73, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
 ];
 /// Salsa20 nonce of the KDBX inner random stream.
 const SALSA20_NONCE: [u8; 8] = [0xe8, 0x30, 0x09, 0x4b, 0x97, 0x20, 0x5d, 0x2a];
@@ -99,8 +84,6 @@ pub(crate) struct Decrypted {
     pub payload: Zeroizing<Vec<u8>>,
     pub xml_start: usize,
     pub inner: InnerStream,
-    /// KDBX 3: SHA-256 of the outer header, which `Meta/HeaderHash` must match.
-    pub kdbx3_header_hash: Option<[u8; 32]>,
 }
 
 /// SHA-256 over the key elements: SHA-256 of the UTF-8 password, then the key-file element.
@@ -118,150 +101,6 @@ pub(crate) fn composite_key(
         hasher.update(element.as_slice());
     }
     Zeroizing::new(hasher.finalize().into())
-}
-
-/// The outer header fields, borrowed from the file.
-#[derive(Default)]
-struct Outer<'a> {
-    cipher: Option<&'a [u8]>,
-    compression: Option<&'a [u8]>,
-    master_seed: Option<&'a [u8]>,
-    iv: Option<&'a [u8]>,
-    kdf_params: Option<&'a [u8]>,
-    transform_seed: Option<&'a [u8]>,
-    transform_rounds: Option<&'a [u8]>,
-    stream_key: Option<&'a [u8]>,
-    stream_start: Option<&'a [u8]>,
-    inner_id: Option<&'a [u8]>,
-    /// Length of the header (signature included).
-    end: usize,
-}
-
-fn le_u32(v: &[u8]) -> Option<u32> {
-    v.try_into().ok().map(u32::from_le_bytes)
-}
-
-fn le_u64(v: &[u8]) -> Option<u64> {
-    v.try_into().ok().map(u64::from_le_bytes)
-}
-
-/// Walks the outer header: KDBX 3 has u16 field lengths, KDBX 4 u32.
-fn parse_outer(bytes: &[u8], wide: bool) -> Result<Outer<'_>, FormatError> {
-    let cut = || corrupt("outer header cut short");
-    let mut outer = Outer::default();
-    let mut pos = 12usize;
-    loop {
-        let id = *bytes.get(pos).ok_or_else(cut)?;
-        let (len, start) = if wide {
-            let len = bytes
-                .get(pos + 1..pos + 5)
-                .and_then(le_u32)
-                .ok_or_else(cut)?;
-            (usize::try_from(len).map_err(|_| cut())?, pos + 5)
-        } else {
-            let len: [u8; 2] = bytes
-                .get(pos + 1..pos + 3)
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(cut)?;
-            (usize::from(u16::from_le_bytes(len)), pos + 3)
-        };
-        let end = start.checked_add(len).ok_or_else(cut)?;
-        let value = bytes.get(start..end).ok_or_else(cut)?;
-        pos = end;
-        match (id, wide) {
-            (0, _) => break,
-            (1, _) | (12, true) => {}
-            (2, _) => outer.cipher = Some(value),
-            (3, _) => outer.compression = Some(value),
-            (4, _) => outer.master_seed = Some(value),
-            (7, _) => outer.iv = Some(value),
-            (11, true) => outer.kdf_params = Some(value),
-            (5, false) => outer.transform_seed = Some(value),
-            (6, false) => outer.transform_rounds = Some(value),
-            (8, false) => outer.stream_key = Some(value),
-            (9, false) => outer.stream_start = Some(value),
-            (10, false) => outer.inner_id = Some(value),
-            _ => return Err(corrupt(&format!("unknown outer header field {id}"))),
-        }
-    }
-    outer.end = pos;
-    Ok(outer)
-}
-
-fn required<'a>(v: Option<&'a [u8]>, what: &str) -> Result<&'a [u8], FormatError> {
-    v.ok_or_else(|| corrupt(&format!("outer header is missing the {what}")))
-}
-
-/// The key derivation named by the header.
-enum Kdf<'a> {
-    Aes {
-        seed: &'a [u8],
-        rounds: u64,
-    },
-    Argon2 {
-        variant: kdbx_argon2::Variant,
-        version: kdbx_argon2::Version,
-        salt: &'a [u8],
-        memory: u64,
-        iterations: u64,
-        parallelism: u32,
-    },
-}
-
-/// Reads the KDBX 4 KDF parameters (a variant dictionary) as the crate does.
-fn kdf_from_params(params: &[u8]) -> Result<Kdf<'_>, FormatError> {
-    let items = check_variant_dictionary(params)?;
-    let get = |key: &str, kind: u8| -> Result<&[u8], FormatError> {
-        let item = items
-            .iter()
-            .rev()
-            .find(|i| i.key == key.as_bytes())
-            .ok_or_else(|| corrupt(&format!("KDF parameter {key} is missing")))?;
-        if item.kind == kind {
-            Ok(item.value)
-        } else {
-            Err(corrupt(&format!("KDF parameter {key} has the wrong type")))
-        }
-    };
-    let get_u64 = |key: &str| {
-        get(key, 0x05)
-            .and_then(|v| le_u64(v).ok_or_else(|| corrupt("KDF parameter of the wrong size")))
-    };
-    let get_u32 = |key: &str| {
-        get(key, 0x04)
-            .and_then(|v| le_u32(v).ok_or_else(|| corrupt("KDF parameter of the wrong size")))
-    };
-    let uuid = get("$UUID", 0x42)?;
-    if uuid == KDF_AES_KDBX3 || uuid == KDF_AES_KDBX4 {
-        return Ok(Kdf::Aes {
-            rounds: get_u64("R")?,
-            seed: get("S", 0x42)?,
-        });
-    }
-    let variant = if uuid == KDF_ARGON2D {
-        kdbx_argon2::Variant::Argon2d
-    } else if uuid == KDF_ARGON2ID {
-        kdbx_argon2::Variant::Argon2id
-    } else {
-        return Err(corrupt("unknown key derivation function"));
-    };
-    let memory = get_u64("M")?;
-    let salt = get("S", 0x42)?;
-    let iterations = get_u64("I")?;
-    let parallelism = get_u32("P")?;
-    let version = match get_u32("V")? {
-        0x10 => kdbx_argon2::Version::Version10,
-        0x13 => kdbx_argon2::Version::Version13,
-        v => return Err(corrupt(&format!("invalid Argon2 version {v:#x}"))),
-    };
-    Ok(Kdf::Argon2 {
-        variant,
-        version,
-        salt,
-        memory,
-        iterations,
-        parallelism,
-    })
 }
 
 fn bad_kdf(detail: &str) -> FormatError {
@@ -388,104 +227,61 @@ fn outer_decrypt(
 
 /// Gunzips (compression 1) or copies (0) the payload. A gzip error reads as "cut short",
 /// as the crate's I/O error did.
-fn decompress(compression: &[u8], data: &[u8]) -> Result<Zeroizing<Vec<u8>>, FormatError> {
-    match le_u32(compression) {
-        Some(0) => Ok(Zeroizing::new(data.to_vec())),
-        Some(1) => {
+fn decompress(compression: u32, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+    match compression {
+        0 => Ok(Zeroizing::new(data.to_vec())),
+        1 => {
             let mut out = Zeroizing::new(Vec::with_capacity(data.len().saturating_mul(4)));
             flate2::read::GzDecoder::new(data)
                 .read_to_end(&mut out)
                 .map_err(|_| corrupt("cut short"))?;
             Ok(out)
         }
-        Some(c) => Err(corrupt(&format!("invalid compression algorithm {c}"))),
-        None => Err(corrupt("outer header field 3 has the wrong length")),
+        c => Err(corrupt(&format!("invalid compression algorithm {c}"))),
     }
 }
 
-/// Decrypts a KDBX 3.1 or 4.x file with the composite key. A wrong key is
-/// [`FormatError::WrongKey`].
-pub(crate) fn decrypt(
-    bytes: &[u8],
-    kind: Kind,
+/// Decrypts a KDBX 4.x file with the composite key. A wrong key is [`FormatError::WrongKey`].
+pub(crate) fn decrypt_kdbx4(
+    file: &Kdbx4<'_>,
     composite: &[u8; 32],
 ) -> Result<Decrypted, FormatError> {
-    match kind {
-        Kind::Kdbx4 => decrypt_kdbx4(bytes, composite),
-        Kind::Kdbx3 { header_len } => decrypt_kdbx3(bytes, header_len, composite),
-        Kind::Kdb => Err(corrupt("not a KDBX file")),
-    }
-}
-
-fn decrypt_kdbx4(bytes: &[u8], composite: &[u8; 32]) -> Result<Decrypted, FormatError> {
-    let outer = parse_outer(bytes, true)?;
-    let cipher = required(outer.cipher, "cipher id")?;
-    let compression = required(outer.compression, "compression flags")?;
-    let master_seed = required(outer.master_seed, "master seed")?;
-    let iv = required(outer.iv, "encryption IV")?;
-    let kdf = kdf_from_params(required(outer.kdf_params, "KDF parameters")?)?;
-    let header = bytes.get(..outer.end).ok_or_else(|| corrupt("cut short"))?;
-    let stored_sha = bytes
-        .get(outer.end..outer.end + 32)
-        .ok_or_else(|| corrupt("cut short"))?;
-    let stored_hmac = bytes
-        .get(outer.end + 32..outer.end + 64)
-        .ok_or_else(|| corrupt("cut short"))?;
-    if Sha256::digest(header).as_slice() != stored_sha {
-        return Err(FormatError::Invalid(
-            "header hash mismatch: the file was tampered with or corrupted".to_owned(),
-        ));
-    }
-
-    let transformed = transform(&kdf, composite)?;
-    let master_key = sha256_of(&[master_seed, transformed.as_slice()]);
-    let hmac_key = sha512_of(&[master_seed, transformed.as_slice(), &[1]]);
+    let common = &file.common;
+    let transformed = transform(&file.kdf, composite)?;
+    let master_key = sha256_of(&[common.master_seed, transformed.as_slice()]);
+    let hmac_key = sha512_of(&[common.master_seed, transformed.as_slice(), &[1]]);
     let block_key = |index: u64| sha512_of(&[&index.to_le_bytes(), hmac_key.as_slice()]);
 
     let mut mac = HmacSha256::new_from_slice(block_key(u64::MAX).as_slice())
         .map_err(|_| corrupt("decryption failed"))?;
-    mac.update(header);
-    if mac.verify_slice(stored_hmac).is_err() {
+    mac.update(file.header);
+    if mac.verify_slice(file.header_hmac).is_err() {
         return Err(FormatError::WrongKey);
     }
 
-    // HMAC block stream: (HMAC-SHA-256, u32 size, data), ended by an empty block.
-    let stream = bytes.get(outer.end + 64..).unwrap_or_default();
-    let cut = || corrupt("block stream cut short");
-    let mut encrypted = Zeroizing::new(Vec::with_capacity(stream.len()));
-    let mut pos = 0usize;
-    let mut index = 0u64;
-    while pos < stream.len() {
-        let hmac = stream.get(pos..pos + 32).ok_or_else(cut)?;
-        let size_bytes = stream.get(pos + 32..pos + 36).ok_or_else(cut)?;
-        let size = le_u32(size_bytes)
-            .and_then(|s| usize::try_from(s).ok())
-            .ok_or_else(cut)?;
-        let end = (pos + 36).checked_add(size).ok_or_else(cut)?;
-        let block = stream.get(pos + 36..end).ok_or_else(cut)?;
+    let total: usize = file.blocks.iter().map(|b| b.data.len()).sum();
+    let mut encrypted = Zeroizing::new(Vec::with_capacity(total));
+    for (index, block) in (0u64..).zip(&file.blocks) {
         let mut mac = HmacSha256::new_from_slice(block_key(index).as_slice())
             .map_err(|_| corrupt("decryption failed"))?;
         mac.update(&index.to_le_bytes());
-        mac.update(size_bytes);
-        mac.update(block);
-        if mac.verify_slice(hmac).is_err() {
+        mac.update(block.size);
+        mac.update(block.data);
+        if mac.verify_slice(block.hmac).is_err() {
             return Err(FormatError::Invalid(format!(
                 "block HMAC mismatch at block {index}: the file was tampered with or corrupted"
             )));
         }
-        pos = end;
-        index += 1;
-        if size == 0 {
-            break;
-        }
-        encrypted.extend_from_slice(block);
+        encrypted.extend_from_slice(block.data);
     }
 
-    let len = outer_decrypt(cipher, &master_key, iv, &mut encrypted).map_err(|e| match e {
-        OuterError::Padding => corrupt("decryption failed"),
-        OuterError::Other(e) => e,
-    })?;
-    let payload = decompress(compression, encrypted.get(..len).unwrap_or_default())?;
+    let len = outer_decrypt(common.cipher, &master_key, common.iv, &mut encrypted).map_err(
+        |e| match e {
+            OuterError::Padding => corrupt("decryption failed"),
+            OuterError::Other(e) => e,
+        },
+    )?;
+    let payload = decompress(common.compression, encrypted.get(..len).unwrap_or_default())?;
     drop(encrypted);
 
     // Inner header: (u8 id, u32 length, value) up to id 0.
@@ -497,7 +293,7 @@ fn decrypt_kdbx4(bytes: &[u8], composite: &[u8; 32]) -> Result<Decrypted, Format
         let id = *payload.get(pos).ok_or_else(inner_cut)?;
         let len = payload
             .get(pos + 1..pos + 5)
-            .and_then(le_u32)
+            .and_then(u32_of)
             .and_then(|l| usize::try_from(l).ok())
             .ok_or_else(inner_cut)?;
         let end = (pos + 5).checked_add(len).ok_or_else(inner_cut)?;
@@ -506,7 +302,7 @@ fn decrypt_kdbx4(bytes: &[u8], composite: &[u8; 32]) -> Result<Decrypted, Format
         match id {
             0 => break,
             1 => {
-                stream_id = Some(le_u32(value).ok_or_else(|| {
+                stream_id = Some(u32_of(value).ok_or_else(|| {
                     corrupt("inner header: random stream id has the wrong length")
                 })?);
             }
@@ -524,47 +320,32 @@ fn decrypt_kdbx4(bytes: &[u8], composite: &[u8; 32]) -> Result<Decrypted, Format
         payload,
         xml_start: pos,
         inner,
-        kdbx3_header_hash: None,
     })
 }
 
-fn decrypt_kdbx3(
-    bytes: &[u8],
-    header_len: usize,
+/// Decrypts a KDBX 3.1 file with the composite key. A wrong key is [`FormatError::WrongKey`].
+pub(crate) fn decrypt_kdbx3(
+    file: &Kdbx3<'_>,
     composite: &[u8; 32],
 ) -> Result<Decrypted, FormatError> {
-    let outer = parse_outer(bytes, false)?;
-    if outer.end != header_len {
-        return Err(corrupt("outer header cut short"));
-    }
-    let cipher = required(outer.cipher, "cipher id")?;
-    let compression = required(outer.compression, "compression flags")?;
-    let master_seed = required(outer.master_seed, "master seed")?;
-    let seed = required(outer.transform_seed, "transform seed")?;
-    let rounds = le_u64(required(outer.transform_rounds, "transform rounds")?)
-        .ok_or_else(|| corrupt("outer header field 6 has the wrong length"))?;
-    let iv = required(outer.iv, "encryption IV")?;
-    let stream_key = required(outer.stream_key, "protected stream key")?;
-    let stream_start = required(outer.stream_start, "stream start bytes")?;
-    let inner_id = le_u32(required(outer.inner_id, "inner random stream id")?)
-        .ok_or_else(|| corrupt("outer header field 10 has the wrong length"))?;
-    let inner = InnerStream::new(inner_id, stream_key)?;
-    let header = bytes.get(..outer.end).ok_or_else(|| corrupt("cut short"))?;
-    let header_hash: [u8; 32] = Sha256::digest(header).into();
+    let common = &file.common;
+    let inner = InnerStream::new(file.stream_id, file.stream_key)?;
+    let transformed = transform(&file.kdf, composite)?;
+    let master_key = sha256_of(&[common.master_seed, transformed.as_slice()]);
 
-    let transformed = transform(&Kdf::Aes { seed, rounds }, composite)?;
-    let master_key = sha256_of(&[master_seed, transformed.as_slice()]);
-
-    let mut payload = Zeroizing::new(bytes.get(outer.end..).unwrap_or_default().to_vec());
+    let mut payload = Zeroizing::new(file.payload.to_vec());
     // Bad padding after a whole number of blocks (checked by the header walk) = wrong key.
-    let len = outer_decrypt(cipher, &master_key, iv, &mut payload).map_err(|e| match e {
-        OuterError::Padding => FormatError::WrongKey,
-        OuterError::Other(e) => e,
-    })?;
+    let len =
+        outer_decrypt(common.cipher, &master_key, common.iv, &mut payload).map_err(
+            |e| match e {
+                OuterError::Padding => FormatError::WrongKey,
+                OuterError::Other(e) => e,
+            },
+        )?;
     let payload = payload.get(..len).unwrap_or_default();
-    match payload.get(..stream_start.len()) {
+    match payload.get(..file.stream_start.len()) {
         None => return Err(corrupt("cut short")),
-        Some(start) if start != stream_start => return Err(FormatError::WrongKey),
+        Some(start) if start != file.stream_start => return Err(FormatError::WrongKey),
         Some(_) => {}
     }
 
@@ -577,7 +358,7 @@ fn decrypt_kdbx3(
         let hash = payload.get(pos + 4..pos + 36).ok_or_else(cut)?;
         let size = payload
             .get(pos + 36..pos + 40)
-            .and_then(le_u32)
+            .and_then(u32_of)
             .and_then(|s| usize::try_from(s).ok())
             .ok_or_else(cut)?;
         if size == 0 {
@@ -594,12 +375,11 @@ fn decrypt_kdbx3(
         pos = end;
         index += 1;
     }
-    let xml = decompress(compression, &compressed)?;
+    let xml = decompress(common.compression, &compressed)?;
     Ok(Decrypted {
         payload: xml,
         xml_start: 0,
         inner,
-        kdbx3_header_hash: Some(header_hash),
     })
 }
 
