@@ -68,6 +68,8 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// Print the licences and credits of the crates and data sets built into credaudit
+    Licenses,
 }
 
 /// `credaudit audit`.

@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         Command::Config(ref args) => commands::config(&cli, args),
         Command::Completions { shell } => commands::completions(shell),
         Command::Man => commands::man(),
+        Command::Licenses => commands::licenses(),
     };
     match result {
         Ok(exit) => exit.into(),
