@@ -120,6 +120,8 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// Print the licences and credits of the crates and data sets built into credaudit
+    Licenses,
 }
 
 /// `credaudit corpus ...`.

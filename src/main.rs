@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         Command::Corpus { ref command } => commands::corpus(&cli, command),
         Command::Completions { shell } => commands::completions(shell),
         Command::Man => commands::man(),
+        Command::Licenses => commands::licenses(),
     };
     match result {
         Ok(exit) => exit.into(),
