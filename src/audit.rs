@@ -11,13 +11,14 @@
 
 use crate::analyze;
 use crate::baseline::Baseline;
-use crate::breach::{BreachSource, Progress};
+use crate::breach::{BreachSource, Progress, Verdict};
 use crate::finding::FailLevel;
 use crate::ignore::IgnoreFile;
 use crate::model::Entry;
 use crate::rank::{self, Policy};
 use crate::report::Report;
 use crate::vault::SourceInfo;
+use std::collections::{BTreeMap, HashSet};
 
 /// Everything [`run`] needs besides the entries and the breach source.
 #[derive(Clone, Debug)]
@@ -36,6 +37,8 @@ pub struct AuditOptions {
     pub fail_on: FailLevel,
     /// Keep only the first N accounts of the report.
     pub top: Option<usize>,
+    /// Keep exact breach counts in the report (`--exact-counts`); else only their buckets.
+    pub exact_counts: bool,
 }
 
 /// Where breach answers come from: `None` when breach checks are off.
@@ -72,6 +75,13 @@ pub fn run(
     let findings = analyze::run(entries, breach.source, &options.analysis, progress);
     let ranked = rank::rank(entries, &findings, &options.policy);
     let mut report = Report::new(sources, entries, &findings, &ranked, breach.name, now);
+    if !options.exact_counts {
+        report.hide_exact_counts();
+    }
+    if let Some(line) = breach_incomplete(entries, &findings, breach.name) {
+        report.warnings.push(format!("breach check incomplete: {line}"));
+        report.breach_incomplete = Some(line);
+    }
 
     for query in &findings.unmatched_compromised {
         report
@@ -99,4 +109,50 @@ pub fn run(
         has_findings,
         incomplete,
     }
+}
+
+/// One line for an incomplete breach check: the cause (the most frequent first, when several),
+/// how many distinct passwords are unchecked, and the way out for this source.
+fn breach_incomplete(
+    entries: &[Entry],
+    findings: &analyze::Findings,
+    source_name: &str,
+) -> Option<String> {
+    let mut passwords: HashSet<&str> = HashSet::new();
+    let mut causes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (entry, found) in entries.iter().zip(&findings.entries) {
+        if let Some(Verdict::Unchecked(why)) = &found.breach
+            && passwords.insert(entry.password.expose())
+        {
+            *causes.entry(why.as_str()).or_default() += 1;
+        }
+    }
+    if passwords.is_empty() {
+        return None;
+    }
+    let mut causes: Vec<(&str, usize)> = causes.into_iter().collect();
+    causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    const SHOWN: usize = 3;
+    let cause = match causes.as_slice() {
+        [(only, _)] => (*only).to_owned(),
+        many => {
+            let mut parts: Vec<String> = many
+                .iter()
+                .take(SHOWN)
+                .map(|(cause, n)| format!("{cause} ({n})"))
+                .collect();
+            if many.len() > SHOWN {
+                parts.push(format!("{} other causes", many.len() - SHOWN));
+            }
+            parts.join(", ")
+        }
+    };
+    let count = passwords.len();
+    let noun = if count == 1 { "password" } else { "passwords" };
+    let way_out = match source_name {
+        "online" => "use --hibp-file, or --breach off",
+        "cache-only" => "run with --breach online to fill the cache, or use --hibp-file",
+        _ => "re-run credaudit corpus index on the corpus, or --breach off",
+    };
+    Some(format!("{cause}; {count} {noun} unchecked ({way_out})"))
 }

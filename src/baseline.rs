@@ -60,16 +60,16 @@ pub enum BaselineError {
     },
 }
 
-fn bucket(count: u64) -> String {
-    let digits = count.max(1).ilog10();
-    format!("1{}+", "0".repeat(digits as usize))
+/// The report's bucket (`1,000+`) as baselines store it since version 1 (`1000+`).
+fn stored_bucket(report_bucket: &str) -> String {
+    report_bucket.replace(',', "")
 }
 
 fn findings_of(report: &Report) -> BTreeSet<KnownFinding> {
     let mut set = BTreeSet::new();
     for account in &report.accounts {
         for reason in &account.reasons {
-            if let Some(f) = known(&account.key(), account.breach_count, reason.code) {
+            if let Some(f) = known(&account.key(), account.breach_bucket.as_deref(), reason.code) {
                 set.insert(f);
             }
         }
@@ -77,13 +77,13 @@ fn findings_of(report: &Report) -> BTreeSet<KnownFinding> {
     set
 }
 
-fn known(account: &str, breach_count: Option<u64>, code: ReasonCode) -> Option<KnownFinding> {
+fn known(account: &str, breach_bucket: Option<&str>, code: ReasonCode) -> Option<KnownFinding> {
     if !code.is_finding() {
         // Not a finding: it is reported every time until the check succeeds.
         return None;
     }
     let bucket = if code.spec().breach_count {
-        breach_count.map(bucket)
+        breach_bucket.map(stored_bucket)
     } else {
         None
     };
@@ -157,7 +157,7 @@ impl Baseline {
             ..BaselineSummary::default()
         };
         for account in &mut report.accounts {
-            let (key, count) = (account.key(), account.breach_count);
+            let (key, count) = (account.key(), account.breach_bucket.as_deref());
             account
                 .reasons
                 .retain(|reason| match known(&key, count, reason.code) {
@@ -180,13 +180,15 @@ impl Baseline {
 
 #[cfg(test)]
 mod tests {
-    use super::bucket;
+    use super::stored_bucket;
+    use crate::report::count_bucket;
 
     #[test]
-    fn buckets_are_orders_of_magnitude() {
-        assert_eq!(bucket(1), "1+");
-        assert_eq!(bucket(9), "1+");
-        assert_eq!(bucket(10), "10+");
-        assert_eq!(bucket(3_861_493), "1000000+");
+    fn stored_buckets_keep_the_version_1_spelling() {
+        let stored = |n| stored_bucket(&count_bucket(n));
+        assert_eq!(stored(1), "1+");
+        assert_eq!(stored(9), "1+");
+        assert_eq!(stored(10), "10+");
+        assert_eq!(stored(3_861_493), "1000000+");
     }
 }

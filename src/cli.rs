@@ -235,6 +235,12 @@ pub struct Options {
     #[arg(long, value_name = "N", help_heading = "Output")]
     pub top: Option<usize>,
 
+    /// Show exact breach counts instead of their order of magnitude (1,000+). An exact count
+    /// matches one line of the public corpus, so next to a username it names the password:
+    /// keep such a report private
+    #[arg(long, help_heading = "Output")]
+    pub exact_counts: bool,
+
     /// Exit 1 only for findings at or above this level [default: any]
     #[arg(long, value_parser = named::<FailLevel>(), value_name = "LEVEL", help_heading = "Output")]
     pub fail_on: Option<FailLevel>,

@@ -52,8 +52,13 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
             source: breach.as_deref(),
             name: breach_name,
         };
-        let progress = status.bar("checking Pwned Passwords");
-        audit::run(&sources, &entries, breach, &options, &progress)
+        let bar = status.bar("checking Pwned Passwords");
+        // No bar at all when there is no breach check (`--breach off`).
+        let progress: &dyn credaudit::breach::Progress = match breach.source {
+            Some(_) => &bar,
+            None => &credaudit::breach::NoProgress,
+        };
+        audit::run(&sources, &entries, breach, &options, progress)
     };
 
     write_report(&outcome.report, &settings)?;
@@ -90,6 +95,7 @@ fn audit_options(settings: &Settings, now: chrono::DateTime<Utc>) -> Result<Audi
         update_baseline: settings.update_baseline,
         fail_on: settings.output.fail_on,
         top: settings.output.top,
+        exact_counts: settings.output.exact_counts,
     })
 }
 
@@ -222,7 +228,12 @@ fn write_report(report: &Report, settings: &Settings) -> Result<()> {
     }
     if !out.quiet {
         for warning in &report.warnings {
-            eprintln!("credaudit: warning: {warning}");
+            // The incomplete breach check is the run's headline, not a side remark.
+            if warning.starts_with("breach check incomplete: ") {
+                eprintln!("credaudit: {warning}");
+            } else {
+                eprintln!("credaudit: warning: {warning}");
+            }
         }
     }
     let style = Style {
@@ -277,41 +288,59 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
     )?;
     if let Some(feedback) = entropy.feedback() {
         if let Some(warning) = feedback.warning() {
-            writeln!(out, "warning: {warning}")?;
+            let advice = credaudit::analyze::strength::advice(warning);
+            writeln!(out, "warning: {advice}")?;
         }
         for suggestion in feedback.suggestions() {
             writeln!(out, "suggestion: {suggestion}")?;
         }
     }
-    let (breached, unchecked) = match verdict.flatten() {
+    let breach = match verdict.flatten() {
         None => {
             writeln!(out, "breach: not checked (--breach off)")?;
-            (false, false)
+            CandidateBreach::Off
         }
         Some(Verdict::Seen(n)) => {
+            let count = credaudit::report::count_bucket(n);
             writeln!(
                 out,
-                "breach: seen {n} times in Pwned Passwords: never use it"
+                "breach: seen {count} times in Pwned Passwords: never use it"
             )?;
-            (true, false)
+            CandidateBreach::Seen
         }
         Some(Verdict::NotSeen) => {
             writeln!(out, "breach: not found in Pwned Passwords")?;
-            (false, false)
+            CandidateBreach::NotSeen
         }
         Some(Verdict::Unchecked(reason)) => {
             writeln!(out, "breach: could not be checked: {reason}")?;
-            (false, true)
+            CandidateBreach::Unchecked
         }
     };
     let weak = score < min_score;
+    let breached = breach == CandidateBreach::Seen;
+    let unchecked = breach == CandidateBreach::Unchecked;
+    // "ok to use" only when every check that was asked for answered.
     let verdict_line = if breached || weak {
         "do not use this password"
+    } else if unchecked {
+        "unknown: the breach check could not answer (see above); check again online or with --hibp-file"
+    } else if breach == CandidateBreach::Off {
+        "strong enough, but not checked against breaches (--breach off)"
     } else {
         "ok to use (unique to one account)"
     };
     writeln!(out, "verdict: {verdict_line}")?;
     Ok(Exit::of(breached || weak, unchecked))
+}
+
+/// What the breach source said about the candidate of `credaudit check`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CandidateBreach {
+    Off,
+    Seen,
+    NotSeen,
+    Unchecked,
 }
 
 /// `credaudit formats`.

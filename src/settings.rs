@@ -47,6 +47,7 @@ pub struct OutputSettings {
     pub format: OutputFormat,
     pub file: Option<PathBuf>,
     pub top: Option<usize>,
+    pub exact_counts: bool,
     pub fail_on: FailLevel,
     pub color: bool,
     #[serde(skip)]
@@ -203,6 +204,7 @@ pub fn resolve(
             format,
             file: opts.output_file.clone(),
             top: opts.top,
+            exact_counts: opts.exact_counts,
             fail_on: opts.fail_on.or(config.fail_on).unwrap_or(FailLevel::Any),
             color,
             width: if to_terminal { terminal_width() } else { None },

@@ -317,6 +317,7 @@ mod audit_call {
             update_baseline: false,
             fail_on: FailLevel::Any,
             top: None,
+            exact_counts: false,
         }
     }
 

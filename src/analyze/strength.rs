@@ -117,13 +117,23 @@ pub fn warm_up() {
     );
 }
 
-/// Scores one password: (score 0-4, log10 guesses, zxcvbn's warning).
+/// zxcvbn's warning as advice that does not narrow the password down: "top-10" and "top-100"
+/// name a list short enough to try by hand beside a mailed username, so they become "very
+/// common", which keeps the advice.
+pub fn advice(warning: zxcvbn::feedback::Warning) -> String {
+    use zxcvbn::feedback::Warning;
+    match warning {
+        Warning::ThisIsATop10Password | Warning::ThisIsATop100Password => {
+            Warning::ThisIsACommonPassword.to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Scores one password: (score 0-4, log10 guesses, zxcvbn's warning as [`advice`]).
 pub fn score(password: &str, inputs: &[&str]) -> (u8, f64, Option<String>) {
     let e = zxcvbn::zxcvbn(truncated(password), inputs);
-    let warning = e
-        .feedback()
-        .and_then(|f| f.warning())
-        .map(|w| w.to_string());
+    let warning = e.feedback().and_then(|f| f.warning()).map(advice);
     let log10 = e.guesses_log10();
     let log10 = if log10.is_finite() { log10 } else { 0.0 };
     (u8::from(e.score()), log10, warning)

@@ -131,7 +131,10 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         out.push(found(
             ReasonCode::Breached,
             sharers.len() + rotated.len(),
-            format!("password seen {n} times in Pwned Passwords"),
+            format!(
+                "password seen {} times in Pwned Passwords",
+                crate::report::count_bucket(n)
+            ),
         ));
         if !sharers.is_empty() {
             out.push(found(

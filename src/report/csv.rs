@@ -42,7 +42,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             defuse(a.url.as_deref().unwrap_or("")),
             value,
             a.score.to_string(),
-            a.breach_count.map(|n| n.to_string()).unwrap_or_default(),
+            // The bucket, unless --exact-counts asked for the count.
+            a.breach_count
+                .map(|n| n.to_string())
+                .or_else(|| a.breach_bucket.clone())
+                .unwrap_or_default(),
             codes.join(";"),
             defuse(&texts.join("; ")),
             defuse(&a.action),

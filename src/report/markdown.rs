@@ -1,7 +1,7 @@
 //! Markdown, for a ticket or a mail.
 
 use super::escape::{markdown_cell as cell, markdown_text as text};
-use super::{Report, baseline_line, labels, summary_line};
+use super::{Account, Report, baseline_line, labels, summary_line, unchecked_line};
 use std::io::Write;
 
 /// Renders the report as a Markdown document.
@@ -14,13 +14,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "Baseline: {}.", baseline_line(b))?;
         writeln!(out)?;
     }
-    if report.accounts.is_empty() {
+    // Accounts whose only reason is an incomplete breach check are one line, as in the table.
+    let shown: Vec<&Account> = report
+        .accounts
+        .iter()
+        .filter(|a| a.needs_rotation())
+        .collect();
+    if let Some(line) = unchecked_line(report) {
+        writeln!(out, "{}.", text(&line))?;
+        writeln!(out)?;
+    }
+    if shown.is_empty() {
         writeln!(out, "No accounts to rotate.")?;
-        return Ok(());
+        return warnings(report, out);
     }
     writeln!(out, "| # | Account | Username | Why | Action |")?;
     writeln!(out, "|--:|---|---|---|---|")?;
-    for a in &report.accounts {
+    for a in &shown {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
@@ -34,7 +44,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "## Details")?;
     writeln!(out)?;
-    for a in &report.accounts {
+    for a in &shown {
         let place = if a.group.is_empty() {
             a.source.clone()
         } else {
@@ -51,6 +61,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "   - `{}`: {}", r.code.code(), text(&r.text))?;
         }
     }
+    warnings(report, out)
+}
+
+fn warnings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !report.warnings.is_empty() {
         writeln!(out)?;
         writeln!(out, "## Warnings")?;

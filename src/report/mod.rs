@@ -42,6 +42,10 @@ pub struct Report {
     /// Present when a baseline was given: what it hid.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub baseline: Option<BaselineSummary>,
+    /// Set when the breach check could not answer for every password: the cause(s), how
+    /// many passwords are unchecked and the way out, in one line (also in `warnings`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub breach_incomplete: Option<String>,
     /// Non-fatal problems worth reading (expired ignores, unmatched queries, ...).
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -116,9 +120,13 @@ pub struct Account {
     pub value: AccountValue,
     /// Risk score (higher first; see the README for the formula).
     pub score: u32,
-    /// Breach count of the current password, when checked and seen.
+    /// Exact breach count of the current password: only with `--exact-counts`, because an
+    /// exact count matches one line of the public corpus and so names the password.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub breach_count: Option<u64>,
+    /// Order of magnitude of the breach count (`1,000+`), when checked and seen.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub breach_bucket: Option<String>,
     /// Why, most severe first.
     pub reasons: Vec<Reason>,
     /// What to do.
@@ -210,6 +218,7 @@ impl Report {
                     value: r.value,
                     score: r.score,
                     breach_count,
+                    breach_bucket: breach_count.map(count_bucket),
                     reasons: r
                         .reasons
                         .iter()
@@ -234,10 +243,18 @@ impl Report {
             summary: Summary::default(),
             accounts,
             baseline: None,
+            breach_incomplete: None,
             warnings: Vec::new(),
         };
         report.summary = Summary::of(entries, findings, &report.accounts);
         report
+    }
+
+    /// Drops the exact breach counts (the buckets stay): the default, see `--exact-counts`.
+    pub fn hide_exact_counts(&mut self) {
+        for account in &mut self.accounts {
+            account.breach_count = None;
+        }
     }
 
     /// Keeps the first `n` accounts (the summary still counts all findings).
@@ -265,6 +282,18 @@ impl Report {
     pub fn is_incomplete(&self) -> bool {
         self.summary.unchecked > 0
     }
+
+    /// True when breach checks were turned off (`--breach off`): no breach count means
+    /// anything then.
+    pub fn breach_off(&self) -> bool {
+        self.breach_source == "off"
+    }
+
+    /// Accounts listed only because their breach check is incomplete: the table and Markdown
+    /// count them in one line instead of a row each.
+    pub fn unchecked_only(&self) -> usize {
+        self.accounts.iter().filter(|a| !a.needs_rotation()).count()
+    }
 }
 
 impl Summary {
@@ -290,6 +319,24 @@ impl Summary {
         }
     }
 }
+
+/// The order of magnitude of a breach count, as reports show it: `1+`, `10+`, ..., `1,000+`,
+/// `1,000,000+`. An exact count matches one line of the public corpus, so it would name the
+/// password; a bucket holds thousands of them.
+pub fn count_bucket(count: u64) -> String {
+    let digits = count.max(1).ilog10() as usize;
+    let mut text = String::from("1");
+    // Digits still to write after this one decide where the thousands separators go.
+    for remaining in (0..digits).rev() {
+        if (remaining + 1) % 3 == 0 {
+            text.push(',');
+        }
+        text.push('0');
+    }
+    text.push('+');
+    text
+}
+
 
 /// Stable code of a skip reason (as in the JSON `skipped` map).
 pub fn skip_code(reason: SkipReason) -> &'static str {
@@ -361,19 +408,59 @@ pub fn baseline_line(b: &BaselineSummary) -> String {
     )
 }
 
-/// The summary line shared by the table and Markdown renderers.
+/// The summary line shared by the table and Markdown renderers. With `--breach off` it says
+/// so instead of "0 breached"; an incomplete check ends it with its cause and way out.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    format!(
-        "{} accounts audited, {} to rotate: {} breached, {} reuse groups ({} accounts), {} variants, {} weak, {} stale, {} unchecked",
+    let breached = if report.breach_off() {
+        "breach check off".to_owned()
+    } else {
+        format!("{} breached", s.breached)
+    };
+    let mut line = format!(
+        "{} accounts audited, {} to rotate: {breached}, {} reuse groups ({} accounts), {} variants, {} weak, {} stale",
         s.accounts_audited,
         s.to_rotate,
-        s.breached,
         s.reuse_groups,
         s.reused_accounts,
         s.variants,
         s.weak,
         s.stale,
-        s.unchecked
-    )
+    );
+    if let Some(incomplete) = &report.breach_incomplete {
+        line.push_str(&format!("; breach check incomplete: {incomplete}"));
+    }
+    line
+}
+
+/// The line under the table / Markdown list for accounts whose only reason is `unchecked`.
+pub fn unchecked_line(report: &Report) -> Option<String> {
+    let n = report.unchecked_only();
+    (n > 0).then(|| {
+        let accounts = if n == 1 { "account" } else { "accounts" };
+        format!(
+            "unchecked: {n} more {accounts} without other findings could not be checked for breaches (not clean; listed in JSON and CSV)"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_bucket;
+
+    #[test]
+    fn buckets_read_as_orders_of_magnitude() {
+        let cases = [
+            (0, "1+"),
+            (9, "1+"),
+            (10, "10+"),
+            (999, "100+"),
+            (1_000, "1,000+"),
+            (12_345, "10,000+"),
+            (2_330_564, "1,000,000+"),
+        ];
+        for (count, bucket) in cases {
+            assert_eq!(count_bucket(count), bucket, "{count}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! The terminal table: rank, account, why (short), action; colour by severity.
 
-use super::{Account, Report, Style, baseline_line, labels, summary_line};
+use super::{Account, Report, Style, baseline_line, labels, summary_line, unchecked_line};
 use crate::finding::Colour;
 use std::io::Write;
 
@@ -14,10 +14,16 @@ const RESET: &str = "\x1b[0m";
 
 /// Renders the table and the summary line.
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
-    if report.accounts.is_empty() {
+    // Accounts whose only reason is an incomplete breach check are one line under the list.
+    let shown: Vec<&Account> = report
+        .accounts
+        .iter()
+        .filter(|a| a.needs_rotation())
+        .collect();
+    if shown.is_empty() {
         writeln!(out, "No accounts to rotate.")?;
     } else {
-        let rows: Vec<[String; 4]> = report.accounts.iter().map(row).collect();
+        let rows: Vec<[String; 4]> = shown.iter().map(|a| row(a)).collect();
         let headers = ["#", "ACCOUNT", "WHY", "ACTION"];
         let mut widths = [0usize; 4];
         for (i, h) in headers.iter().enumerate() {
@@ -41,13 +47,16 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
         } else {
             writeln!(out, "{header_line}")?;
         }
-        for (account, cells) in report.accounts.iter().zip(&rows) {
+        for (account, cells) in shown.iter().zip(&rows) {
             let line = format_row(cells, &widths);
             match severity_color(account).filter(|_| style.color) {
                 Some(color) => writeln!(out, "{color}{line}{RESET}")?,
                 None => writeln!(out, "{line}")?,
             }
         }
+    }
+    if let Some(line) = unchecked_line(report) {
+        writeln!(out, "{line}")?;
     }
     writeln!(out)?;
     let summary = summary_line(report);
