@@ -111,6 +111,39 @@ pub fn run(
     }
 }
 
+/// No login was read from any source: nothing was audited, so there is no report to give.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "nothing to audit: no login with a password in {0} (an empty export, or not the format it was read as? see `credaudit formats` and --format)"
+)]
+pub struct NothingToAudit(String);
+
+/// Refuses a run that read no login at all: an empty export, a header-only CSV or a file
+/// misdetected as a format it is not would otherwise give a clean report. A source without a
+/// login beside others that have some is only a warning (returned, for the caller to print).
+pub fn check_not_empty(sources: &[SourceInfo]) -> Result<Vec<String>, NothingToAudit> {
+    let describe = |s: &SourceInfo| {
+        let skipped: usize = s.skipped.values().sum();
+        format!(
+            "{} (read as {}; {skipped} other items)",
+            crate::sanitize::sanitize(&s.name),
+            s.format
+        )
+    };
+    let empty: Vec<String> = sources
+        .iter()
+        .filter(|s| s.logins == 0)
+        .map(describe)
+        .collect();
+    if empty.len() == sources.len() {
+        return Err(NothingToAudit(empty.join(", ")));
+    }
+    Ok(empty
+        .into_iter()
+        .map(|source| format!("no login with a password in {source}"))
+        .collect())
+}
+
 /// One line for an incomplete breach check: the cause (the most frequent first, when several),
 /// how many distinct passwords are unchecked, and the way out for this source.
 fn breach_incomplete(

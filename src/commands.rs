@@ -42,6 +42,7 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let vaults = read_vaults(&inputs, &settings, &status)?;
     let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);
+    refuse_empty(&sources)?;
 
     let outcome = {
         let _analysing = status.spinner_after(
@@ -193,6 +194,14 @@ fn password_for(
         }
         PasswordSource::Prompt => Ok(terminal::prompt_password(&format!("Password for {name}: "))),
     }
+}
+
+/// Refuses a run that read no login (exit 2); warns about a source with none beside others.
+fn refuse_empty(sources: &[SourceInfo]) -> Result<()> {
+    for warning in audit::check_not_empty(sources)? {
+        eprintln!("credaudit: warning: {warning}");
+    }
+    Ok(())
 }
 
 /// What was read, per source, on stderr (the report itself goes to stdout).
