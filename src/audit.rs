@@ -46,7 +46,7 @@ pub struct AuditOptions {
 pub struct Breach<'a> {
     /// The source.
     pub source: Option<&'a dyn BreachSource>,
-    /// How the report names it (`online`, `offline`, `cache`, `off`).
+    /// How the report names it (`online`, `cache-only`, `corpus`, `off`).
     pub name: &'a str,
 }
 
@@ -94,7 +94,7 @@ pub fn run(
     }
     let baseline_to_write = options
         .update_baseline
-        .then(|| Baseline::from_report(&report, now));
+        .then(|| Baseline::from_report(&report, now, options.baseline.as_ref()));
     if let Some(baseline) = &options.baseline {
         baseline.apply(&mut report);
     }

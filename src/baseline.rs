@@ -3,6 +3,11 @@
 //! A baseline stores account keys (`source#id`), finding codes and, for breaches, an
 //! order-of-magnitude bucket of the count: never a password, a hash or anything derived from
 //! a password.
+//!
+//! An incomplete run does not rewrite history: the breach findings of an account whose breach
+//! check could not answer this time carry over from the previous baseline (they are neither
+//! "fixed" now nor "new" next time), and the `reused` such an account shows instead of
+//! `reused-breached` is the same finding seen without its breach half.
 
 use crate::model::Timestamp;
 use crate::rank::ReasonCode;
@@ -77,6 +82,46 @@ fn findings_of(report: &Report) -> BTreeSet<KnownFinding> {
     set
 }
 
+/// The finding a breach-derived code shows as when the breach check could not answer.
+fn without_breach(code: ReasonCode) -> Option<ReasonCode> {
+    match code {
+        ReasonCode::ReusedBreached => Some(ReasonCode::Reused),
+        _ => None,
+    }
+}
+
+/// Keys of the accounts whose breach check could not answer in this run.
+fn unchecked_accounts(report: &Report) -> BTreeSet<String> {
+    report
+        .accounts
+        .iter()
+        .filter(|a| a.reasons.iter().any(|r| r.code == ReasonCode::Unchecked))
+        .map(|a| a.key())
+        .collect()
+}
+
+/// This run's findings as a baseline sees them: the previous baseline's breach findings of
+/// accounts left unchecked carry over, and stand in for their breach-less forms.
+fn effective_findings(report: &Report, previous: Option<&Baseline>) -> BTreeSet<KnownFinding> {
+    let mut current = findings_of(report);
+    let Some(previous) = previous else {
+        return current;
+    };
+    let unchecked = unchecked_accounts(report);
+    let carried: Vec<&KnownFinding> = previous
+        .findings
+        .iter()
+        .filter(|f| f.code.spec().breach_count && unchecked.contains(&f.account))
+        .collect();
+    for old in carried {
+        if let Some(shown_as) = without_breach(old.code) {
+            current.retain(|f| !(f.account == old.account && f.code == shown_as));
+        }
+        current.insert(old.clone());
+    }
+    current
+}
+
 fn known(account: &str, breach_bucket: Option<&str>, code: ReasonCode) -> Option<KnownFinding> {
     if !code.is_finding() {
         // Not a finding: it is reported every time until the check succeeds.
@@ -95,12 +140,13 @@ fn known(account: &str, breach_bucket: Option<&str>, code: ReasonCode) -> Option
 }
 
 impl Baseline {
-    /// Every finding of `report`.
-    pub fn from_report(report: &Report, now: Timestamp) -> Self {
+    /// Every finding of `report`, plus what `previous` knew that this run could not
+    /// re-evaluate (see the module docs).
+    pub fn from_report(report: &Report, now: Timestamp, previous: Option<&Baseline>) -> Self {
         Self {
             baseline_version: BASELINE_VERSION,
             written_at: now,
-            findings: findings_of(report),
+            findings: effective_findings(report, previous),
         }
     }
 
@@ -151,7 +197,7 @@ impl Baseline {
     /// Keeps only findings not in the baseline; accounts left without a finding disappear
     /// (unless they still have an unchecked password). Fills `report.baseline`.
     pub fn apply(&self, report: &mut Report) {
-        let current = findings_of(report);
+        let current = effective_findings(report, Some(self));
         let mut summary = BaselineSummary {
             fixed: self.findings.difference(&current).count(),
             ..BaselineSummary::default()
@@ -161,7 +207,9 @@ impl Baseline {
             account
                 .reasons
                 .retain(|reason| match known(&key, count, reason.code) {
-                    Some(f) if self.findings.contains(&f) => {
+                    // Known, or the breach-less form of a known finding this run could not
+                    // re-check (it is not in `current`, which holds the known one instead).
+                    Some(f) if self.findings.contains(&f) || !current.contains(&f) => {
                         summary.known += 1;
                         false
                     }

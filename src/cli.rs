@@ -261,12 +261,13 @@ pub struct Options {
 /// Where breach answers come from.
 #[derive(Debug, Args)]
 pub struct BreachOptions {
-    /// online (range API, cached), offline (cache only) or off [default: online]
+    /// online (range API, cached), cache-only (nothing sent), corpus (--hibp-file) or off
+    /// [default: online, or corpus with --hibp-file]
     #[arg(long, value_parser = named::<BreachMode>(), value_name = "MODE", help_heading = "Breach check")]
     pub breach: Option<BreachMode>,
 
-    /// Same as --breach offline: answer from the range cache only, send nothing
-    #[arg(long, help_heading = "Breach check", conflicts_with = "breach")]
+    /// Deprecated: --breach cache-only
+    #[arg(long, hide = true, help_heading = "Breach check", conflicts_with = "breach")]
     pub offline: bool,
 
     /// Check against the downloaded Pwned Passwords corpus (sorted file or per-prefix

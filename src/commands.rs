@@ -366,32 +366,19 @@ pub fn formats() -> Result<Exit> {
     Ok(Exit::Clean)
 }
 
-/// `credaudit config`: the effective settings as TOML-like key = value lines.
+/// `credaudit config`: the effective settings as a config file (TOML that `--config` reads
+/// back to the same settings); what only flags set is listed as comments.
 pub fn config(cli: &Cli, args: &ConfigArgs) -> Result<Exit> {
     let (config, config_file) = settings::load_config(cli.config.as_ref())?;
     let settings = settings::resolve(&args.options, config, config_file, cli.color, cli.quiet)?;
-    let value = serde_json::to_value(&settings)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "# effective settings (flags > config file > defaults)")?;
-    print_flat(&mut out, "", &value)?;
+    writeln!(
+        out,
+        "# credaudit: effective settings (flags > config file > defaults), as a config file"
+    )?;
+    out.write_all(settings.flag_only_comments().as_bytes())?;
+    out.write_all(toml::to_string(&settings.as_config())?.as_bytes())?;
     Ok(Exit::Clean)
-}
-
-fn print_flat(out: &mut dyn Write, prefix: &str, value: &serde_json::Value) -> std::io::Result<()> {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                print_flat(out, &key, v)?;
-            }
-            Ok(())
-        }
-        other => writeln!(out, "{prefix} = {other}"),
-    }
 }
 
 /// `credaudit corpus index PATH`: the one full verification of a downloaded corpus.

@@ -22,7 +22,7 @@ pub struct Config {
     pub fail_on: Option<FailLevel>,
     /// `--output` default.
     pub output: Option<OutputFormat>,
-    /// Breach source: `online` (default), `offline` (cache only) or `off`.
+    /// Breach source: `online` (default), `cache-only`, `corpus` (with `hibp-file`) or `off`.
     pub breach: Option<BreachMode>,
     /// Base URL of the Pwned Passwords range API (an internal mirror).
     pub hibp_url: Option<String>,
@@ -57,8 +57,10 @@ named_enum! {
     pub enum BreachMode {
         #[default]
         Online = ("online", "The Pwned Passwords range API, through the cache"),
-        Offline = ("offline", "The range cache only; misses are unchecked"),
+        CacheOnly = ("cache-only", "The range cache only, nothing sent; misses are unchecked"),
+        Corpus = ("corpus", "The downloaded corpus given with --hibp-file, nothing sent"),
         Off = ("off", "No breach checks"),
+        Offline = ("offline", "Deprecated: cache-only (or corpus with --hibp-file)"),
     }
 }
 

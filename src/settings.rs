@@ -108,23 +108,21 @@ pub fn resolve_breach(
     config: &Config,
     quiet: bool,
 ) -> Result<BreachSettings> {
-    let mode = if opts.offline {
-        BreachMode::Offline
-    } else {
-        opts.breach.or(config.breach).unwrap_or_default()
-    };
+    let (mode, hibp_file) = breach_mode(opts, config)?;
     let cache_ttl = match opts.cache_ttl.as_deref().or(config.cache_ttl.as_deref()) {
         Some(text) => config::parse_duration(text)
             .map_err(anyhow::Error::msg)
             .context("--cache-ttl")?,
         None => chrono::Duration::days(7),
     };
-    if mode == BreachMode::Offline && opts.no_cache {
-        bail!("--offline answers from the range cache, so it cannot be combined with --no-cache");
+    if mode == BreachMode::CacheOnly && opts.no_cache {
+        bail!(
+            "--breach cache-only answers from the range cache, so it cannot be combined with --no-cache"
+        );
     }
     Ok(BreachSettings {
         mode,
-        hibp_file: opts.hibp_file.clone().or_else(|| config.hibp_file.clone()),
+        hibp_file,
         hibp_url: opts
             .hibp_url
             .clone()
@@ -149,6 +147,117 @@ pub fn resolve_breach(
         cache_ttl,
         progress: crate::terminal::progress_allowed(quiet),
     })
+}
+
+/// The breach source and its corpus, flags over the config file. Each layer must agree with
+/// itself (`--hibp-file` with `--breach off` or with `--hibp-url` is an error naming both); a
+/// flag overrides the file. The old spellings (`--offline`, `offline`) still work, with a
+/// one-line warning.
+fn breach_mode(opts: &BreachOptions, config: &Config) -> Result<(BreachMode, Option<PathBuf>)> {
+    let flag_mode = if opts.offline {
+        deprecated("--offline", "--breach cache-only");
+        Some(BreachMode::Offline)
+    } else {
+        opts.breach
+    };
+    if flag_mode == Some(BreachMode::Offline) && !opts.offline {
+        deprecated("--breach offline", "--breach cache-only (or --breach corpus)");
+    }
+    let flag_name = |m: BreachMode| {
+        if opts.offline {
+            "--offline".to_owned()
+        } else {
+            format!("--breach {}", m.name_and_help().0)
+        }
+    };
+    let flag_file = opts.hibp_file.as_ref();
+    agree(flag_mode, flag_file, opts.hibp_url.is_some(), |what| match what {
+        Clash::Mode(m) => format!("--hibp-file and {}", flag_name(m)),
+        Clash::Url => "--hibp-file and --hibp-url".to_owned(),
+    })?;
+    if config.breach == Some(BreachMode::Offline) {
+        deprecated(
+            "breach = \"offline\" in the config file",
+            "breach = \"cache-only\" (or \"corpus\" with hibp-file)",
+        );
+    }
+    agree(
+        config.breach,
+        config.hibp_file.as_ref(),
+        config.hibp_url.is_some(),
+        |what| match what {
+            Clash::Mode(m) => format!(
+                "hibp-file and breach = \"{}\" in the config file",
+                m.name_and_help().0
+            ),
+            Clash::Url => "hibp-file and hibp-url in the config file".to_owned(),
+        },
+    )?;
+    // A flag decides over the whole file: `--breach online` ignores the file's hibp-file.
+    let (mode, file) = match (flag_mode, flag_file) {
+        (Some(mode), file) => (mode, file.or(config.hibp_file.as_ref())),
+        (None, Some(file)) => (BreachMode::Corpus, Some(file)),
+        (None, None) => (
+            config.breach.unwrap_or(if config.hibp_file.is_some() {
+                BreachMode::Corpus
+            } else {
+                BreachMode::Online
+            }),
+            config.hibp_file.as_ref(),
+        ),
+    };
+    let mode = match mode {
+        // The old word meant the cache; with a corpus at hand it was answered from the corpus.
+        BreachMode::Offline if file.is_some() => BreachMode::Corpus,
+        BreachMode::Offline => BreachMode::CacheOnly,
+        other => other,
+    };
+    match mode {
+        BreachMode::Corpus => match file {
+            Some(file) => Ok((mode, Some(file.clone()))),
+            None => bail!("--breach corpus needs the corpus: --hibp-file PATH"),
+        },
+        _ => Ok((mode, None)),
+    }
+}
+
+/// Two settings of one layer that cannot both hold.
+enum Clash {
+    /// `hibp-file` with a breach mode other than corpus.
+    Mode(BreachMode),
+    /// `hibp-file` with `hibp-url`.
+    Url,
+}
+
+fn agree(
+    mode: Option<BreachMode>,
+    file: Option<&PathBuf>,
+    url: bool,
+    name: impl Fn(Clash) -> String,
+) -> Result<()> {
+    if file.is_none() {
+        return Ok(());
+    }
+    match mode {
+        Some(BreachMode::Corpus | BreachMode::Offline) | None => {}
+        Some(other) => bail!(
+            "{} conflict: the corpus answers only with --breach corpus; drop one",
+            name(Clash::Mode(other))
+        ),
+    }
+    if url {
+        bail!(
+            "{} conflict: the corpus answers and the URL would not be used; drop one",
+            name(Clash::Url)
+        );
+    }
+    Ok(())
+}
+
+/// One line per deprecated spelling that is still accepted.
+#[allow(clippy::print_stderr)]
+fn deprecated(old: &str, new: &str) {
+    eprintln!("credaudit: warning: {old} is deprecated; use {new}");
 }
 
 /// Resolves `audit` / `config` options.
@@ -217,6 +326,64 @@ pub fn resolve(
 }
 
 impl Settings {
+    /// The settings a config file can hold, as one (`credaudit config` prints it).
+    pub fn as_config(&self) -> Config {
+        let days = |d: chrono::Duration| format!("{}d", d.num_days());
+        let breach = &self.breach;
+        Config {
+            min_score: Some(self.min_score),
+            max_age: self.max_age.map(days),
+            fail_on: Some(self.output.fail_on),
+            output: Some(self.output.format),
+            breach: Some(breach.mode),
+            hibp_url: (breach.mode == BreachMode::Online)
+                .then(|| credaudit::breach::online::redact_credentials(&breach.hibp_url)),
+            ca_file: breach.ca_file.clone(),
+            proxy: breach
+                .proxy
+                .as_deref()
+                .map(credaudit::breach::online::redact_credentials),
+            hibp_file: breach.hibp_file.clone(),
+            cache_dir: breach.cache_dir.clone(),
+            cache_ttl: Some(days(breach.cache_ttl)),
+            concurrency: Some(breach.concurrency),
+            ignore_file: self.ignore_file.clone(),
+            skip: self.skip.clone(),
+            values: self.account_values.iter().cloned().collect(),
+        }
+    }
+
+    /// Comment lines for the settings only flags set (not part of a config file).
+    pub fn flag_only_comments(&self) -> String {
+        let mut lines = String::new();
+        let mut note = |line: String| {
+            lines.push_str("# ");
+            lines.push_str(&line);
+            lines.push('\n');
+        };
+        if let Some(since) = self.since {
+            note(format!("--since {since}"));
+        }
+        for query in &self.compromised {
+            note(format!("--compromised {query:?}"));
+        }
+        if let Some(baseline) = &self.baseline {
+            let update = if self.update_baseline {
+                " --update-baseline"
+            } else {
+                ""
+            };
+            note(format!("--baseline {}{update}", baseline.display()));
+        }
+        if let Some(top) = self.output.top {
+            note(format!("--top {top}"));
+        }
+        if self.output.exact_counts {
+            note("--exact-counts".to_owned());
+        }
+        lines
+    }
+
     /// The analyzers' settings; `now` is fixed once per run.
     pub fn analysis(&self, now: chrono::DateTime<chrono::Utc>) -> analyze::Settings {
         analyze::Settings {

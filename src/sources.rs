@@ -1,5 +1,5 @@
-//! Builds the breach source the settings ask for: the offline corpus, the range API behind the
-//! cache, the cache alone, or none.
+//! Builds the breach source the settings ask for: the downloaded corpus, the range API behind
+//! the cache, the cache alone, or none. The names it returns are the report's `breach_source`.
 
 use crate::settings::BreachSettings;
 use anyhow::{Context, Result};
@@ -14,7 +14,9 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
     if settings.mode == BreachMode::Off {
         return Ok((None, "off"));
     }
-    if let Some(path) = &settings.hibp_file {
+    if settings.mode == BreachMode::Corpus
+        && let Some(path) = &settings.hibp_file
+    {
         let corpus = OfflineCorpus::open(path)?;
         if let Some(warning) = corpus.partial_warning() {
             #[allow(clippy::print_stderr)]
@@ -22,14 +24,14 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
                 eprintln!("credaudit: warning: {warning}");
             }
         }
-        return Ok((Some(Box::new(corpus)), "offline"));
+        return Ok((Some(Box::new(corpus)), "corpus"));
     }
     let ttl = settings.cache_ttl.to_std().unwrap_or_default();
-    if settings.mode == BreachMode::Offline {
+    if settings.mode == BreachMode::CacheOnly {
         let dir = settings
             .cache_dir
             .clone()
-            .context("--offline needs a cache directory (--cache-dir)")?;
+            .context("--breach cache-only needs a cache directory (--cache-dir)")?;
         let config = CacheConfig {
             dir,
             ttl,
@@ -37,7 +39,7 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
         };
         return Ok((
             Some(Box::new(CachedSource::<NoFetcher>::cached(config, None)?)),
-            "cache",
+            "cache-only",
         ));
     }
     let online = OnlineConfig {

@@ -20,7 +20,9 @@ pub mod markdown;
 pub mod table;
 
 /// Bumped on any incompatible change of the JSON form.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `breach_source` names `corpus` and `cache-only`; `breach_count` only with
+/// `--exact-counts`, `breach_bucket` always; `breach_incomplete`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole audit result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,7 +33,8 @@ pub struct Report {
     pub tool: Tool,
     /// When the audit ran (UTC).
     pub generated_at: Timestamp,
-    /// What breach source answered: `online`, `offline`, `cache`, or `off`.
+    /// What breach source answered: `online`, `cache-only`, `corpus`, or `off` (schema 1 said
+    /// `offline` for the corpus and `cache` for cache-only).
     pub breach_source: String,
     /// One per input vault, in command-line order.
     pub sources: Vec<SourceSummary>,
@@ -439,7 +442,7 @@ pub fn unchecked_line(report: &Report) -> Option<String> {
     (n > 0).then(|| {
         let accounts = if n == 1 { "account" } else { "accounts" };
         format!(
-            "unchecked: {n} more {accounts} without other findings could not be checked for breaches (not clean; listed in JSON and CSV)"
+            "unchecked: the breach check could not answer for {n} more {accounts} (not clean; each is listed in JSON and CSV)"
         )
     })
 }
