@@ -175,12 +175,15 @@ impl Baseline {
         Ok(Some(baseline))
     }
 
-    /// Fails now, before any vault is opened, when [`Self::save`] could not write `path`.
+    /// Fails now, before any vault is opened, when [`Self::save`] could not write `path`;
+    /// creates its missing parent directories first (mode 0700).
     pub fn check_writable(path: &Path) -> Result<(), BaselineError> {
-        crate::fsutil::check_writable(path).map_err(|cause| BaselineError::Io {
-            path: path.display().to_string(),
-            cause,
-        })
+        crate::fsutil::create_private_parent(path)
+            .and_then(|()| crate::fsutil::check_writable(path))
+            .map_err(|cause| BaselineError::Io {
+                path: path.display().to_string(),
+                cause,
+            })
     }
 
     /// Writes the baseline atomically, readable by the owner only.

@@ -30,6 +30,23 @@ pub fn check_writable(path: &Path) -> std::io::Result<()> {
     std::fs::remove_file(&probe)
 }
 
+/// Creates the missing directories above `path` with mode 0700 (on Unix): a state file's
+/// directory (`~/.local/state` under cron) often does not exist yet. Existing ones are left
+/// as they are.
+pub fn create_private_parent(path: &Path) -> std::io::Result<()> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// `.NAME.PID.SUFFIX` beside `path`: same directory, so a rename is atomic.
 fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
     let dir = match path.parent() {

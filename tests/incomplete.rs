@@ -341,3 +341,108 @@ fn three_weeks_nothing_is_new_after_the_outage() {
     assert!(report["accounts"].as_array().unwrap().is_empty());
     assert_eq!(weeks.codes(), known, "reused-breached did not flip");
 }
+
+#[test]
+fn the_baseline_directory_is_created_private() {
+    let weeks = Weeks::new();
+    let (week1, _) = weeks.week(&closed_port_url());
+    assert_eq!(week1.code, 5, "{}", week1.stderr);
+    let dir = weeks.baseline.parent().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+    assert!(weeks.baseline.exists());
+}
+
+#[test]
+fn config_prints_a_config_file_that_reads_back_unchanged() {
+    let home = tempfile::tempdir().unwrap();
+    let first = run(credaudit(home.path()).args([
+        "config",
+        "--hibp-file",
+        DEMO_CORPUS,
+        "--max-age",
+        "1y",
+        "--skip",
+        "weak",
+        "--fail-on",
+        "reused",
+    ]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let file = home.path().join("printed.toml");
+    std::fs::write(&file, &first.stdout).unwrap();
+    let again = run(credaudit(home.path())
+        .args(["--config", file.to_str().unwrap(), "config"]));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout, first.stdout);
+    assert!(first.stdout.contains("breach = \"corpus\""), "{}", first.stdout);
+}
+
+#[test]
+fn conflicting_breach_settings_are_an_error_naming_both() {
+    let home = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (&["--hibp-file", DEMO_CORPUS, "--breach", "off"], "--hibp-file and --breach off"),
+        (
+            &["--hibp-file", DEMO_CORPUS, "--hibp-url", "http://127.0.0.1:1"],
+            "--hibp-file and --hibp-url",
+        ),
+        (&["--breach", "corpus"], "--breach corpus needs"),
+    ];
+    for (args, message) in cases {
+        let r = run(credaudit(home.path()).args(["audit", DEMO]).args(args));
+        assert_eq!(r.code, 2, "{args:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+    }
+    let config = home.path().join("clash.toml");
+    std::fs::write(&config, "breach = \"off\"\nhibp-file = \"/srv/pwned.txt\"\n").unwrap();
+    let r = run(credaudit(home.path()).args(["--config", config.to_str().unwrap(), "audit", DEMO]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("hibp-file and breach = \"off\" in the config file"));
+}
+
+#[test]
+fn old_breach_spellings_work_with_one_warning() {
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("cache-dir");
+    let flag = run(credaudit(home.path()).args([
+        "audit",
+        DEMO,
+        "--offline",
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "-o",
+        "json",
+    ]));
+    assert_eq!(flag.code, 5, "cache-only with an empty cache: {}", flag.stderr);
+    let warnings: Vec<&str> = flag.stderr.lines().filter(|l| l.contains("deprecated")).collect();
+    assert_eq!(warnings, ["credaudit: warning: --offline is deprecated; use --breach cache-only"]);
+    let report: serde_json::Value = serde_json::from_str(&flag.stdout).unwrap();
+    assert_eq!(report["breach_source"], "cache-only");
+    assert_eq!(report["schema_version"], 2);
+
+    // The old config word with a corpus meant the corpus, and still does.
+    let config = home.path().join("old.toml");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO_CORPUS);
+    std::fs::write(
+        &config,
+        format!("breach = \"offline\"\nhibp-file = {:?}\n", corpus.to_str().unwrap()),
+    )
+    .unwrap();
+    let r = run(credaudit(home.path()).args([
+        "--config",
+        config.to_str().unwrap(),
+        "audit",
+        DEMO,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("breach = \"offline\" in the config file is deprecated"));
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["breach_source"], "corpus");
+}
