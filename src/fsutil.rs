@@ -37,6 +37,10 @@ pub fn create_private_parent(path: &Path) -> std::io::Result<()> {
     let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
         return Ok(());
     };
+    if dir.exists() {
+        // Left to the write check, which says what is wrong (e.g. "Not a directory").
+        return Ok(());
+    }
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
