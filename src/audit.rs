@@ -79,7 +79,9 @@ pub fn run(
         report.hide_exact_counts();
     }
     if let Some(line) = breach_incomplete(entries, &findings, breach.name) {
-        report.warnings.push(format!("breach check incomplete: {line}"));
+        report
+            .warnings
+            .push(format!("breach check incomplete: {line}"));
         report.breach_incomplete = Some(line);
     }
 
@@ -92,10 +94,15 @@ pub fn run(
         let outcome = ignores.apply(&mut report, now.date_naive());
         report.warnings.extend(outcome.warnings);
     }
+    let previous = options.baseline.as_ref().map(|old| {
+        let (migrated, note) = old.migrated(&report);
+        report.warnings.extend(note);
+        migrated
+    });
     let baseline_to_write = options
         .update_baseline
-        .then(|| Baseline::from_report(&report, now, options.baseline.as_ref()));
-    if let Some(baseline) = &options.baseline {
+        .then(|| Baseline::from_report(&report, now, previous.as_ref()));
+    if let Some(baseline) = &previous {
         baseline.apply(&mut report);
     }
     let has_findings = report.has_findings_at(options.fail_on);

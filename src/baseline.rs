@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Version of the baseline file format.
-pub const BASELINE_VERSION: u32 = 1;
+/// Version of the baseline file format. 2: accounts by [`Report`] account key (version 1 used
+/// the vault path as typed and the entry id; it is read and migrated).
+pub const BASELINE_VERSION: u32 = 2;
 
 /// The findings known at one point in time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +34,7 @@ pub struct Baseline {
 /// One known finding.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct KnownFinding {
-    /// `source#id` of the account.
+    /// The account's key (`id:...` or `site:...`; version 1: `source#id`).
     pub account: String,
     /// The finding's code.
     pub code: ReasonCode,
@@ -74,7 +75,11 @@ fn findings_of(report: &Report) -> BTreeSet<KnownFinding> {
     let mut set = BTreeSet::new();
     for account in &report.accounts {
         for reason in &account.reasons {
-            if let Some(f) = known(&account.key(), account.breach_bucket.as_deref(), reason.code) {
+            if let Some(f) = known(
+                &account.key(),
+                account.breach_bucket.as_deref(),
+                reason.code,
+            ) {
                 set.insert(f);
             }
         }
@@ -163,7 +168,7 @@ impl Baseline {
                 path: name.clone(),
                 detail: e.to_string(),
             })?;
-        if baseline.baseline_version != BASELINE_VERSION {
+        if !(1..=BASELINE_VERSION).contains(&baseline.baseline_version) {
             return Err(BaselineError::Invalid {
                 path: name,
                 detail: format!(
@@ -173,6 +178,37 @@ impl Baseline {
             });
         }
         Ok(Some(baseline))
+    }
+
+    /// A version 1 baseline with its accounts re-keyed by the accounts of `report` whose old
+    /// key (path as typed + id) matches, and a note saying so once; others are as they were.
+    pub fn migrated(&self, report: &Report) -> (Baseline, Option<String>) {
+        if self.baseline_version == BASELINE_VERSION {
+            return (self.clone(), None);
+        }
+        let keys: std::collections::HashMap<String, String> = report
+            .accounts
+            .iter()
+            .map(|a| (a.path_key(), a.key()))
+            .collect();
+        let findings = self
+            .findings
+            .iter()
+            .map(|f| KnownFinding {
+                account: keys
+                    .get(&f.account)
+                    .cloned()
+                    .unwrap_or_else(|| f.account.clone()),
+                ..f.clone()
+            })
+            .collect();
+        let note = "the baseline is from an older credaudit (accounts keyed by the vault path as typed): findings were matched where the path is the same, others show once as new; --update-baseline rewrites it keyed by account".to_owned();
+        let migrated = Baseline {
+            baseline_version: BASELINE_VERSION,
+            written_at: self.written_at,
+            findings,
+        };
+        (migrated, Some(note))
     }
 
     /// Fails now, before any vault is opened, when [`Self::save`] could not write `path`;

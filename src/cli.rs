@@ -267,7 +267,12 @@ pub struct BreachOptions {
     pub breach: Option<BreachMode>,
 
     /// Deprecated: --breach cache-only
-    #[arg(long, hide = true, help_heading = "Breach check", conflicts_with = "breach")]
+    #[arg(
+        long,
+        hide = true,
+        help_heading = "Breach check",
+        conflicts_with = "breach"
+    )]
     pub offline: bool,
 
     /// Check against the downloaded Pwned Passwords corpus (sorted file or per-prefix

@@ -181,7 +181,10 @@ impl IgnoreRule {
 
     fn selects(&self, account: &Account) -> bool {
         let lower = |s: &str| s.to_lowercase();
-        self.id.as_ref().is_none_or(|id| *id == account.id)
+        // The entry id as before, or the account key baselines use.
+        self.id
+            .as_ref()
+            .is_none_or(|id| *id == account.id || *id == account.key)
             && self
                 .title
                 .as_ref()

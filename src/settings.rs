@@ -161,7 +161,10 @@ fn breach_mode(opts: &BreachOptions, config: &Config) -> Result<(BreachMode, Opt
         opts.breach
     };
     if flag_mode == Some(BreachMode::Offline) && !opts.offline {
-        deprecated("--breach offline", "--breach cache-only (or --breach corpus)");
+        deprecated(
+            "--breach offline",
+            "--breach cache-only (or --breach corpus)",
+        );
     }
     let flag_name = |m: BreachMode| {
         if opts.offline {
@@ -171,10 +174,15 @@ fn breach_mode(opts: &BreachOptions, config: &Config) -> Result<(BreachMode, Opt
         }
     };
     let flag_file = opts.hibp_file.as_ref();
-    agree(flag_mode, flag_file, opts.hibp_url.is_some(), |what| match what {
-        Clash::Mode(m) => format!("--hibp-file and {}", flag_name(m)),
-        Clash::Url => "--hibp-file and --hibp-url".to_owned(),
-    })?;
+    agree(
+        flag_mode,
+        flag_file,
+        opts.hibp_url.is_some(),
+        |what| match what {
+            Clash::Mode(m) => format!("--hibp-file and {}", flag_name(m)),
+            Clash::Url => "--hibp-file and --hibp-url".to_owned(),
+        },
+    )?;
     if config.breach == Some(BreachMode::Offline) {
         deprecated(
             "breach = \"offline\" in the config file",

@@ -37,10 +37,8 @@ fn closed_port_url() -> String {
 /// A loopback range server answering from the demo's breach sample.
 fn demo_server() -> HibpServer {
     let server = HibpServer::start();
-    let corpus = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO_CORPUS),
-    )
-    .expect("demo corpus");
+    let corpus = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO_CORPUS))
+        .expect("demo corpus");
     for line in corpus.lines() {
         if let Some((hash, count)) = line.split_once(':') {
             server.add_hash(hash, count.trim().parse().expect("count"));
@@ -65,15 +63,7 @@ fn run(cmd: &mut Command) -> Run {
 }
 
 fn audit_down(home: &Path, url: &str, output: &str) -> Run {
-    run(credaudit(home).args([
-        "audit",
-        DEMO,
-        "--hibp-url",
-        url,
-        "--no-cache",
-        "-o",
-        output,
-    ]))
+    run(credaudit(home).args(["audit", DEMO, "--hibp-url", url, "--no-cache", "-o", output]))
 }
 
 #[test]
@@ -92,12 +82,22 @@ fn a_failed_breach_check_says_so_once_with_the_way_out() {
         .lines()
         .filter(|l| l.contains("incomplete"))
         .collect();
-    assert_eq!(lines, [format!("credaudit: {expected}")], "{}", table.stderr);
-    assert!(table.stdout.contains(&format!("; {expected}")), "summary line");
+    assert_eq!(
+        lines,
+        [format!("credaudit: {expected}")],
+        "{}",
+        table.stderr
+    );
+    assert!(
+        table.stdout.contains(&format!("; {expected}")),
+        "summary line"
+    );
     // Accounts with only an unchecked verdict are one line; the others keep rows and the mark.
-    assert!(table.stdout.contains(
-        "unchecked: the breach check could not answer for 4 more accounts (not clean"
-    ));
+    assert!(
+        table.stdout.contains(
+            "unchecked: the breach check could not answer for 4 more accounts (not clean"
+        )
+    );
     assert!(!table.stdout.contains("Netflix"), "{}", table.stdout);
     assert!(table.stdout.contains("weak PIN, unchecked"));
 
@@ -112,7 +112,11 @@ fn a_failed_breach_check_says_so_once_with_the_way_out() {
 
     let markdown = audit_down(home.path(), &url, "markdown");
     assert!(markdown.stdout.contains(&format!("; {expected}.")));
-    assert!(markdown.stdout.contains("could not answer for 4 more accounts"));
+    assert!(
+        markdown
+            .stdout
+            .contains("could not answer for 4 more accounts")
+    );
     assert!(!markdown.stdout.contains("Netflix"));
     assert!(markdown.stdout.contains("## Warnings"));
 }
@@ -125,7 +129,12 @@ fn breach_off_says_off_never_zero_breached() {
     assert!(r.stdout.contains(": breach check off, "), "{}", r.stdout);
     assert!(!r.stdout.contains("breached"), "{}", r.stdout);
     assert!(!r.stdout.contains("unchecked"), "{}", r.stdout);
-    assert_eq!(r.stderr.lines().count(), 1, "only the read line: {}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().count(),
+        1,
+        "only the read line: {}",
+        r.stderr
+    );
 }
 
 fn check(home: &Path, candidate: &str, args: &[&str]) -> Run {
@@ -150,13 +159,22 @@ fn check_never_says_ok_without_a_breach_answer() {
     let missed = check(
         home.path(),
         strong,
-        &["--breach", "cache-only", "--cache-dir", cache.to_str().unwrap()],
+        &[
+            "--breach",
+            "cache-only",
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ],
     );
     assert_eq!(missed.code, 4, "{}{}", missed.stdout, missed.stderr);
     assert!(missed.stdout.contains("verdict: unknown"));
 
     let server = demo_server();
-    let ok = check(home.path(), strong, &["--hibp-url", &server.url(), "--no-cache"]);
+    let ok = check(
+        home.path(),
+        strong,
+        &["--hibp-url", &server.url(), "--no-cache"],
+    );
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
     assert!(ok.stdout.contains("verdict: ok to use"));
 
@@ -171,7 +189,11 @@ fn check_advice_does_not_pin_the_password_to_a_short_list() {
     let home = tempfile::tempdir().unwrap();
     let r = check(home.path(), "password", &["--breach", "off"]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("This is a very common password."), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("This is a very common password."),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains("top-10"));
     assert!(!r.stdout.contains("top-100"));
 }
@@ -211,12 +233,8 @@ fn reading_no_login_is_an_error_naming_the_source() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples"));
     let blur = samples.join("pass-import/db/blur.json");
     if blur.exists() {
-        let r = run(credaudit(home.path()).args([
-            "audit",
-            blur.to_str().unwrap(),
-            "--breach",
-            "off",
-        ]));
+        let r =
+            run(credaudit(home.path()).args(["audit", blur.to_str().unwrap(), "--breach", "off"]));
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(r.stderr.contains("blur.json"));
     } else {
@@ -319,7 +337,10 @@ fn two_weeks_an_incomplete_week_keeps_the_breach_findings() {
     let (week2, report) = weeks.week(&closed_port_url());
     assert_eq!(week2.code, 4, "incomplete, nothing new: {}", week2.stderr);
     assert_eq!(report["baseline"]["fixed"], 0, "nothing fixed by an outage");
-    assert_eq!(report["baseline"]["new"], 0, "reused is reused-breached unchecked");
+    assert_eq!(
+        report["baseline"]["new"], 0,
+        "reused is reused-breached unchecked"
+    );
     let codes = reported_codes(&report);
     assert!(codes.iter().all(|c| c == "unchecked"), "{codes:?}");
     assert_eq!(weeks.codes(), known, "the baseline is unchanged");
@@ -374,20 +395,31 @@ fn config_prints_a_config_file_that_reads_back_unchanged() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     let file = home.path().join("printed.toml");
     std::fs::write(&file, &first.stdout).unwrap();
-    let again = run(credaudit(home.path())
-        .args(["--config", file.to_str().unwrap(), "config"]));
+    let again = run(credaudit(home.path()).args(["--config", file.to_str().unwrap(), "config"]));
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert_eq!(again.stdout, first.stdout);
-    assert!(first.stdout.contains("breach = \"corpus\""), "{}", first.stdout);
+    assert!(
+        first.stdout.contains("breach = \"corpus\""),
+        "{}",
+        first.stdout
+    );
 }
 
 #[test]
 fn conflicting_breach_settings_are_an_error_naming_both() {
     let home = tempfile::tempdir().unwrap();
     let cases: [(&[&str], &str); 3] = [
-        (&["--hibp-file", DEMO_CORPUS, "--breach", "off"], "--hibp-file and --breach off"),
         (
-            &["--hibp-file", DEMO_CORPUS, "--hibp-url", "http://127.0.0.1:1"],
+            &["--hibp-file", DEMO_CORPUS, "--breach", "off"],
+            "--hibp-file and --breach off",
+        ),
+        (
+            &[
+                "--hibp-file",
+                DEMO_CORPUS,
+                "--hibp-url",
+                "http://127.0.0.1:1",
+            ],
             "--hibp-file and --hibp-url",
         ),
         (&["--breach", "corpus"], "--breach corpus needs"),
@@ -399,10 +431,17 @@ fn conflicting_breach_settings_are_an_error_naming_both() {
         assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
     }
     let config = home.path().join("clash.toml");
-    std::fs::write(&config, "breach = \"off\"\nhibp-file = \"/srv/pwned.txt\"\n").unwrap();
+    std::fs::write(
+        &config,
+        "breach = \"off\"\nhibp-file = \"/srv/pwned.txt\"\n",
+    )
+    .unwrap();
     let r = run(credaudit(home.path()).args(["--config", config.to_str().unwrap(), "audit", DEMO]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("hibp-file and breach = \"off\" in the config file"));
+    assert!(
+        r.stderr
+            .contains("hibp-file and breach = \"off\" in the config file")
+    );
 }
 
 #[test]
@@ -418,9 +457,20 @@ fn old_breach_spellings_work_with_one_warning() {
         "-o",
         "json",
     ]));
-    assert_eq!(flag.code, 5, "cache-only with an empty cache: {}", flag.stderr);
-    let warnings: Vec<&str> = flag.stderr.lines().filter(|l| l.contains("deprecated")).collect();
-    assert_eq!(warnings, ["credaudit: warning: --offline is deprecated; use --breach cache-only"]);
+    assert_eq!(
+        flag.code, 5,
+        "cache-only with an empty cache: {}",
+        flag.stderr
+    );
+    let warnings: Vec<&str> = flag
+        .stderr
+        .lines()
+        .filter(|l| l.contains("deprecated"))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["credaudit: warning: --offline is deprecated; use --breach cache-only"]
+    );
     let report: serde_json::Value = serde_json::from_str(&flag.stdout).unwrap();
     assert_eq!(report["breach_source"], "cache-only");
     assert_eq!(report["schema_version"], 2);
@@ -430,7 +480,10 @@ fn old_breach_spellings_work_with_one_warning() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO_CORPUS);
     std::fs::write(
         &config,
-        format!("breach = \"offline\"\nhibp-file = {:?}\n", corpus.to_str().unwrap()),
+        format!(
+            "breach = \"offline\"\nhibp-file = {:?}\n",
+            corpus.to_str().unwrap()
+        ),
     )
     .unwrap();
     let r = run(credaudit(home.path()).args([
@@ -442,7 +495,132 @@ fn old_breach_spellings_work_with_one_warning() {
         "json",
     ]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("breach = \"offline\" in the config file is deprecated"));
+    assert!(
+        r.stderr
+            .contains("breach = \"offline\" in the config file is deprecated")
+    );
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(report["breach_source"], "corpus");
+}
+
+/// One audit against `baseline` with the corpus, from `dir`, of `vault` (`-` reads `stdin`).
+fn keyed_run(
+    home: &Path,
+    dir: &Path,
+    vault: &str,
+    stdin: Option<Vec<u8>>,
+    baseline: &Path,
+) -> serde_json::Value {
+    let mut cmd = credaudit(home);
+    cmd.current_dir(dir).args([
+        "audit",
+        vault,
+        "--hibp-file",
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(DEMO_CORPUS)
+            .to_str()
+            .unwrap(),
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--update-baseline",
+        "-o",
+        "json",
+    ]);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let r = run(&mut cmd);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("JSON")
+}
+
+#[test]
+fn the_baseline_knows_accounts_not_paths() {
+    let home = tempfile::tempdir().unwrap();
+    let baseline = home.path().join("baseline.json");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let first = keyed_run(home.path(), repo, DEMO, None, &baseline);
+    assert!(!first["accounts"].as_array().unwrap().is_empty());
+    // Absolute path, a copy elsewhere, and the same export through stdin: nothing new.
+    let absolute = repo.join(DEMO);
+    let copy = home.path().join("copy-of-vault.json");
+    std::fs::copy(&absolute, &copy).unwrap();
+    let bytes = std::fs::read(&absolute).unwrap();
+    for (vault, stdin) in [
+        (absolute.to_str().unwrap(), None),
+        (copy.to_str().unwrap(), None),
+        ("-", Some(bytes)),
+    ] {
+        let report = keyed_run(home.path(), home.path(), vault, stdin, &baseline);
+        assert_eq!(report["baseline"]["new"], 0, "{vault}");
+        assert_eq!(report["baseline"]["fixed"], 0, "{vault}");
+    }
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert!(!text.contains("vault.json"), "no path in the keys");
+}
+
+#[test]
+fn csv_accounts_keep_their_keys_when_entries_are_added_above() {
+    let home = tempfile::tempdir().unwrap();
+    let baseline = home.path().join("baseline.json");
+    let csv = home.path().join("chrome.csv");
+    let header = "name,url,username,password\n";
+    let rows = "shop.example,https://shop.example/login,hana,Tulip#2001\nmail.example,https://mail.example/,hana,Tulip#2001\n";
+    std::fs::write(&csv, format!("{header}{rows}")).unwrap();
+    let first = keyed_run(
+        home.path(),
+        home.path(),
+        csv.to_str().unwrap(),
+        None,
+        &baseline,
+    );
+    assert!(
+        !first["accounts"].as_array().unwrap().is_empty(),
+        "reused: {first}"
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let added = text.replace(
+        "name,url,username,password\n",
+        "name,url,username,password\nnew.example,https://new.example/,hana,vellum-Orbit-quasar-71-Tundra\n",
+    );
+    std::fs::write(&csv, added).unwrap();
+    let second = keyed_run(
+        home.path(),
+        home.path(),
+        csv.to_str().unwrap(),
+        None,
+        &baseline,
+    );
+    assert_eq!(second["baseline"]["new"], 0, "{second}");
+    assert_eq!(second["baseline"]["fixed"], 0);
+}
+
+#[test]
+fn a_version_1_baseline_is_migrated_and_said_once() {
+    let home = tempfile::tempdir().unwrap();
+    let baseline = home.path().join("baseline.json");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    keyed_run(home.path(), repo, DEMO, None, &baseline);
+    // Rewrite it as version 1 wrote it: path as typed + entry id.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    old["baseline_version"] = 1.into();
+    for finding in old["findings"].as_array_mut().unwrap() {
+        let key = finding["account"].as_str().unwrap().to_owned();
+        let id = key
+            .strip_prefix("id:")
+            .expect("demo ids are the format's own");
+        finding["account"] = format!("{DEMO}#{id}").into();
+    }
+    std::fs::write(&baseline, old.to_string()).unwrap();
+    let migrated = keyed_run(home.path(), repo, DEMO, None, &baseline);
+    assert_eq!(migrated["baseline"]["new"], 0, "{}", migrated["warnings"]);
+    let notes = migrated["warnings"].to_string();
+    assert!(
+        notes.contains("the baseline is from an older credaudit"),
+        "{notes}"
+    );
+    let again = keyed_run(home.path(), repo, DEMO, None, &baseline);
+    assert!(!again["warnings"].to_string().contains("older credaudit"));
+    assert_eq!(again["baseline"]["new"], 0);
 }

@@ -108,6 +108,10 @@ pub struct Account {
     pub rank: usize,
     /// Stable id within its source (KDBX UUID, Bitwarden id, ... or `#position`).
     pub id: String,
+    /// The key baselines and ignore rules know the account by: `id:ID` from the format's own
+    /// id, else `site:DOMAIN|USERNAME|TITLE` (never the path as typed, never anything of the
+    /// password); a repeat gets `#2`, `#3`, ... in source and file order.
+    pub key: String,
     /// Source name, as in `sources`.
     pub source: String,
     /// Group / folder path joined with `/`.
@@ -142,8 +146,13 @@ impl Account {
         self.reasons.iter().any(|r| r.code.is_finding())
     }
 
-    /// The key a baseline and an ignore file use for this account.
+    /// The key a baseline and an ignore file use for this account (see [`Account::key`]).
     pub fn key(&self) -> String {
+        self.key.clone()
+    }
+
+    /// The key baselines of version 1 used: the source as typed and the entry id.
+    pub fn path_key(&self) -> String {
         format!("{}#{}", self.source, self.id)
     }
 
@@ -193,6 +202,7 @@ impl Report {
                     .collect(),
             })
             .collect::<Vec<_>>();
+        let keys = account_keys(entries);
         let accounts = ranked
             .iter()
             .enumerate()
@@ -213,6 +223,7 @@ impl Report {
                 Some(Account {
                     rank: i + 1,
                     id: sanitize(&entry.id.0),
+                    key: keys.get(r.entry).cloned().unwrap_or_default(),
                     source: sanitize(source),
                     group: sanitize(&entry.group_path()),
                     title: sanitize(&entry.title),
@@ -340,6 +351,41 @@ pub fn count_bucket(count: u64) -> String {
     text
 }
 
+/// The account key of every entry (see [`Account::key`]). Position-derived ids (`#3`, from
+/// formats without ids) shift when entries are added above, so those accounts are known by
+/// their registrable domain, username and title instead.
+fn account_keys(entries: &[Entry]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    entries
+        .iter()
+        .map(|entry| {
+            let id = &entry.id.0;
+            let base = if id.is_empty() || id.starts_with('#') {
+                let domain = entry
+                    .urls
+                    .iter()
+                    .find_map(|u| crate::site::host_of(u))
+                    .map(|host| crate::site::registrable_domain(&host).to_owned())
+                    .unwrap_or_default();
+                let norm = |s: &str| sanitize(s.trim()).to_lowercase();
+                format!(
+                    "site:{domain}|{}|{}",
+                    norm(&entry.username),
+                    norm(&entry.title)
+                )
+            } else {
+                format!("id:{}", sanitize(id))
+            };
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                base
+            } else {
+                format!("{base}#{count}")
+            }
+        })
+        .collect()
+}
 
 /// Stable code of a skip reason (as in the JSON `skipped` map).
 pub fn skip_code(reason: SkipReason) -> &'static str {
