@@ -34,27 +34,78 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
                 .max()
                 .unwrap_or(0);
         }
-        // Fit the terminal: the account column keeps up to 40 columns, the action column takes
-        // what is left (at least 20); cells that do not fit end with an ellipsis.
+        // Fit the width: the account column keeps up to 40 columns (longer names end with an
+        // ellipsis), the action column takes what is left and wraps onto continuation lines.
+        // When that leaves the action too narrow to read, each account becomes a short block
+        // instead, so a mailed report stays readable at its width.
         if let Some(total) = style.width {
             widths[1] = widths[1].min(40);
             let fixed = widths[0] + widths[1] + widths[2] + 3 * 2;
-            widths[3] = widths[3].min(total.saturating_sub(fixed).max(20));
+            let left = total.saturating_sub(fixed);
+            if left < MIN_ACTION_WIDTH.min(widths[3]) {
+                return render_stacked(report, &shown, &rows, style, total, out);
+            }
+            widths[3] = widths[3].min(left);
         }
-        let header_line = format_row(&headers.map(str::to_owned), &widths);
+        let header_line = format_row(&headers.map(str::to_owned), &widths).join("\n");
         if style.color {
             writeln!(out, "{BOLD}{header_line}{RESET}")?;
         } else {
             writeln!(out, "{header_line}")?;
         }
         for (account, cells) in shown.iter().zip(&rows) {
-            let line = format_row(cells, &widths);
-            match severity_color(account).filter(|_| style.color) {
+            let color = severity_color(account).filter(|_| style.color);
+            for line in format_row(cells, &widths) {
+                match color {
+                    Some(color) => writeln!(out, "{color}{line}{RESET}")?,
+                    None => writeln!(out, "{line}")?,
+                }
+            }
+        }
+    }
+    footer(report, style, out)
+}
+
+/// Narrowest action column worth wrapping into; below it accounts are stacked.
+const MIN_ACTION_WIDTH: usize = 36;
+
+/// One block per account: rank and name, then the reasons and the action wrapped to `width`.
+fn render_stacked(
+    report: &Report,
+    shown: &[&Account],
+    rows: &[[String; 4]],
+    style: Style,
+    width: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let rank_width = rows.iter().map(|r| r[0].len()).max().unwrap_or(1);
+    let indent = " ".repeat(rank_width + 2);
+    let text_width = width.saturating_sub(indent.len() + 5).max(20);
+    for (account, cells) in shown.iter().zip(rows) {
+        let color = severity_color(account).filter(|_| style.color);
+        let mut lines = vec![format!(
+            "{:>rank_width$}  {}",
+            cells[0],
+            truncate(&cells[1], width.saturating_sub(rank_width + 2).max(20))
+        )];
+        for (label, text) in [("why:", &cells[2]), ("do: ", &cells[3])] {
+            for (n, part) in wrap(text, text_width).into_iter().enumerate() {
+                let label = if n == 0 { label } else { "    " };
+                lines.push(format!("{indent}{label} {part}"));
+            }
+        }
+        for line in lines {
+            match color {
                 Some(color) => writeln!(out, "{color}{line}{RESET}")?,
                 None => writeln!(out, "{line}")?,
             }
         }
     }
+    footer(report, style, out)
+}
+
+/// The unchecked line, the summary and the baseline line.
+fn footer(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(line) = unchecked_line(report) {
         writeln!(out, "{line}")?;
     }
@@ -95,9 +146,11 @@ fn severity_color(account: &Account) -> Option<&'static str> {
     }
 }
 
-fn format_row(cells: &[String; 4], widths: &[usize; 4]) -> String {
+/// One row: the first three cells on the first line, the action wrapped under its column.
+fn format_row(cells: &[String; 4], widths: &[usize; 4]) -> Vec<String> {
     let mut line = String::new();
-    for (i, cell) in cells.iter().enumerate() {
+    let action = wrap(&cells[3], widths[3]);
+    for (i, cell) in cells.iter().enumerate().take(3) {
         let cell = truncate(cell, widths[i]);
         let pad = widths[i].saturating_sub(display_width(&cell));
         if i == 0 {
@@ -106,12 +159,38 @@ fn format_row(cells: &[String; 4], widths: &[usize; 4]) -> String {
         } else {
             line.push_str("  ");
             line.push_str(&cell);
-            if i < 3 {
-                line.push_str(&" ".repeat(pad));
-            }
+            line.push_str(&" ".repeat(pad));
         }
     }
-    line
+    let indent = " ".repeat(widths[0] + widths[1] + widths[2] + 3 * 2);
+    let mut lines = Vec::with_capacity(action.len());
+    for (n, part) in action.into_iter().enumerate() {
+        if n == 0 {
+            lines.push(format!("{line}  {part}"));
+        } else {
+            lines.push(format!("{indent}  {part}"));
+        }
+    }
+    lines
+}
+
+/// Splits `text` at spaces into lines of at most `width` columns (a longer word is cut with
+/// an ellipsis).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let needed = display_width(&current) + usize::from(!current.is_empty()) + display_width(word);
+        if !current.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&truncate(word, width));
+    }
+    lines.push(current);
+    lines
 }
 
 /// Columns a string takes: wide (CJK, emoji) characters take two.
@@ -149,6 +228,13 @@ fn truncate(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wraps_at_spaces_within_the_width() {
+        assert_eq!(wrap("rotate now: this password", 12), ["rotate now:", "this", "password"]);
+        assert_eq!(wrap("short", 20), ["short"]);
+        assert_eq!(wrap("", 20), [""]);
+    }
 
     #[test]
     fn truncates_by_display_width() {
