@@ -102,8 +102,16 @@ fn twice(home: &Path, program: &str, args: &[String]) {
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );
-    assert!(second.stdout.is_empty(), "{}", String::from_utf8_lossy(&second.stdout));
-    assert!(second.stderr.is_empty(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(
+        second.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+    assert!(
+        second.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
 }
 
 #[test]

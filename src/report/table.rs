@@ -180,7 +180,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split(' ') {
-        let needed = display_width(&current) + usize::from(!current.is_empty()) + display_width(word);
+        let needed =
+            display_width(&current) + usize::from(!current.is_empty()) + display_width(word);
         if !current.is_empty() && needed > width {
             lines.push(std::mem::take(&mut current));
         }
@@ -231,7 +232,10 @@ mod tests {
 
     #[test]
     fn wraps_at_spaces_within_the_width() {
-        assert_eq!(wrap("rotate now: this password", 12), ["rotate now:", "this", "password"]);
+        assert_eq!(
+            wrap("rotate now: this password", 12),
+            ["rotate now:", "this", "password"]
+        );
         assert_eq!(wrap("short", 20), ["short"]);
         assert_eq!(wrap("", 20), [""]);
     }
