@@ -2,6 +2,9 @@
 //! the full verification (`credaudit corpus index`, or at open for a small sample), the prefix
 //! index and its binding to the corpus; never a false clean.
 
+#[path = "support/binary.rs"]
+mod binary;
+
 use assert_cmd::Command;
 use credaudit::breach::corpus_index::{self, PREFIXES};
 use credaudit::breach::offline::{OfflineCorpus, OfflineError};
@@ -366,12 +369,7 @@ fn damaged_prefix_file_is_unchecked() {
 // The full verification and the prefix index (`credaudit corpus index`)
 
 fn credaudit() -> Command {
-    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
-        .env("HOME", env!("CARGO_TARGET_TMPDIR"))
-        .env_remove("CREDAUDIT_CONFIG");
-    cmd
+    binary::credaudit(Path::new(env!("CARGO_TARGET_TMPDIR")))
 }
 
 /// Runs `credaudit ARGS`, expects exit 2 and a one-line error containing `needle`.

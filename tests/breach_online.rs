@@ -1,12 +1,15 @@
 //! The range-API client against a loopback server: privacy of what goes on the wire, padding,
 //! faults and retries. No real network.
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/connect_proxy.rs"]
 mod connect_proxy;
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
 
 use assert_cmd::Command;
+use binary::{credaudit, run};
 use connect_proxy::ConnectProxy;
 use credaudit::breach::online::{OnlineConfig, OnlineError, OnlineFetcher, OnlineSource};
 use credaudit::breach::range::RangeSource;
@@ -123,36 +126,37 @@ fn privacy_one_padded_request_per_unique_prefix_and_no_full_hash_on_the_wire() {
     }
 }
 
+/// Looks `password` up against a server whose body for its prefix is `body(its suffix)`,
+/// with `line_ending` between the padding rows.
+fn lookup_in_body(
+    password: &str,
+    line_ending: &str,
+    body: impl FnOnce(&str) -> String,
+) -> Vec<Verdict> {
+    let target = sha1_hex(password);
+    let (prefix, suffix) = target.split_at(5);
+    let server = HibpServer::with_bodies(HashMap::from([(prefix.to_owned(), body(suffix))]));
+    server.set_line_ending(line_ending);
+    source(&server).lookup(&[hash(password)], &NoProgress)
+}
+
 #[test]
 fn padding_rows_are_ignored_even_for_our_suffix() {
-    let target = sha1_hex("correct horse battery staple");
-    let (prefix, suffix) = target.split_at(5);
-    let mut bodies = HashMap::new();
     // The real rows, then a padding-style count-0 row that is exactly our suffix.
-    bodies.insert(
-        prefix.to_owned(),
-        format!("0018A45C4D1DEF81644B54AB7F969B88D65:3\r\n{suffix}:0"),
-    );
-    let server = HibpServer::with_bodies(bodies);
-    let v = source(&server).lookup(&[hash("correct horse battery staple")], &NoProgress);
+    let v = lookup_in_body("correct horse battery staple", "\r\n", |suffix| {
+        format!("0018A45C4D1DEF81644B54AB7F969B88D65:3\r\n{suffix}:0")
+    });
     assert_eq!(v, vec![Verdict::NotSeen]);
 }
 
 #[test]
 fn lf_bodies_lowercase_and_final_newline_are_accepted() {
-    let target = sha1_hex("Tulip#2001");
-    let (prefix, suffix) = target.split_at(5);
-    let mut bodies = HashMap::new();
-    bodies.insert(
-        prefix.to_owned(),
+    let v = lookup_in_body("Tulip#2001", "\n", |suffix| {
         format!(
             "0018a45c4d1def81644b54ab7f969b88d65:3\n{}:1234\n",
             suffix.to_ascii_lowercase()
-        ),
-    );
-    let server = HibpServer::with_bodies(bodies);
-    server.set_line_ending("\n");
-    let v = source(&server).lookup(&[hash("Tulip#2001")], &NoProgress);
+        )
+    });
     assert_eq!(v, vec![Verdict::Seen(1234)]);
 }
 
@@ -609,30 +613,6 @@ fn server_errors_do_not_count_as_down() {
 
 // ---- through the binary --------------------------------------------------------------------
 
-/// The binary with a private home, no proxy from the outside and a fixed "now".
-fn credaudit(home: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
-        .env_remove("CREDAUDIT_CONFIG");
-    for var in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
 /// A one-login CSV export whose password is `password` (breached in the test servers).
 fn vault(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("vault.csv");
@@ -646,17 +626,10 @@ fn vault(dir: &std::path::Path) -> std::path::PathBuf {
 
 /// Runs an audit, returns (exit code, stdout, stderr).
 fn audit(cmd: &mut Command, vault: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = cmd
+    run(cmd
         .args(["audit", "--no-cache", "-o", "json"])
         .args(args)
-        .arg(vault)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .arg(vault))
 }
 
 fn unchecked_reasons(stdout: &str) -> HashSet<String> {

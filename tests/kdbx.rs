@@ -11,6 +11,8 @@ use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
 use std::path::{Path, PathBuf};
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 #[path = "support/samples.rs"]
@@ -1139,14 +1141,8 @@ fn the_same_database_reads_the_same_as_kdbx_31_40_41_and_xml_export() {
 fn the_same_database_gives_the_same_ranked_report() {
     let home = tempfile::tempdir().expect("tempdir");
     let report = |name: &str| -> serde_json::Value {
-        let output = assert_cmd::Command::cargo_bin("credaudit")
-            .expect("binary")
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
+        let output = binary::credaudit(home.path())
             .env("CREDAUDIT_TEST_PW", WRITER_PASSWORD)
-            .env_remove("CREDAUDIT_CONFIG")
             .args(["audit", "--breach", "off", "-o", "json"])
             .args(["--password-env", "CREDAUDIT_TEST_PW"])
             .arg(fixture(name))

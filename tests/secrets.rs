@@ -2,10 +2,13 @@
 //! stdout, stderr, the output file, the baseline or the range cache, for every fixture and
 //! every output format; online too, with the range cache in place.
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
 
 use assert_cmd::Command;
+use binary::credaudit;
 use credaudit::breach::{Sha1Hash, hex_upper};
 use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, Input, ReadOptions, read};
@@ -128,11 +131,7 @@ fn no_secret_reaches_any_output() {
             let home = tempfile::tempdir().unwrap();
             let out_file = home.path().join("report.out");
             let baseline = home.path().join("baseline.json");
-            let output = Command::cargo_bin("credaudit")
-                .unwrap()
-                .env("HOME", home.path())
-                .env("XDG_CONFIG_HOME", home.path().join("config"))
-                .env("XDG_CACHE_HOME", home.path().join("cache"))
+            let output = credaudit(home.path())
                 .args(["audit", "--hibp-file"])
                 .arg(&corpus)
                 .arg(&fixture)
@@ -152,11 +151,8 @@ fn no_secret_reaches_any_output() {
             let label = format!("{} -o {format}", fixture.display());
             scan(&format!("{label} stdout"), &output.stdout, &needles);
             scan(&format!("{label} stderr"), &output.stderr, &needles);
-            let mut cmd = Command::cargo_bin("credaudit").unwrap();
-            cmd.env("HOME", home.path())
-                .env("XDG_CONFIG_HOME", home.path().join("config"))
-                .env("XDG_CACHE_HOME", home.path().join("cache"))
-                .args(["audit", "--hibp-file"])
+            let mut cmd = credaudit(home.path());
+            cmd.args(["audit", "--hibp-file"])
                 .arg(&corpus)
                 .arg(&fixture)
                 .args(["-o", format, "--output-file"])
