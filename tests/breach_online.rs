@@ -641,6 +641,13 @@ fn unchecked_reasons(stdout: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The one "unchecked" reason of a report that must have exactly one.
+fn only_unchecked_reason(stdout: &str) -> String {
+    let reasons = unchecked_reasons(stdout);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    reasons.into_iter().next().unwrap()
+}
+
 /// A private home holding the one-login vault, and a test CA (`ca`: its certificate file).
 struct HttpsAudit {
     home: tempfile::TempDir,
@@ -688,9 +695,7 @@ fn audit_over_https_needs_the_ca_file_or_the_system_store() {
     // Without it: unchecked, exit 5 (findings and incomplete), one reason naming the fix.
     let (code, out, err) = audit(&mut t.credaudit(), &t.vault, &["--hibp-url", &url]);
     assert_eq!(code, 5, "{err}");
-    let reasons = unchecked_reasons(&out);
-    assert_eq!(reasons.len(), 1, "{reasons:?}");
-    let reason = reasons.iter().next().unwrap();
+    let reason = only_unchecked_reason(&out);
     assert!(
         reason.contains("not trusted") && reason.contains("--ca-file"),
         "{reason}"
@@ -734,9 +739,7 @@ fn certificate_problems_exit_incomplete_with_one_line_naming_them() {
             &["--hibp-url", &server.https_url(), "--ca-file", &t.ca],
         );
         assert!(code == 4 || code == 5, "{code}: {err}");
-        let reasons = unchecked_reasons(&out);
-        assert_eq!(reasons.len(), 1, "{reasons:?}");
-        let reason = reasons.iter().next().unwrap();
+        let reason = only_unchecked_reason(&out);
         assert!(reason.contains(words) && !reason.contains('\n'), "{reason}");
     }
 }
@@ -822,9 +825,7 @@ fn a_refusing_proxy_is_named_and_its_credentials_are_not() {
             &["--hibp-url", &server.https_url(), "--ca-file", &t.ca],
         );
         assert!(code == 4 || code == 5, "{code}: {err}");
-        let reasons = unchecked_reasons(&out);
-        assert_eq!(reasons.len(), 1, "{reasons:?}");
-        let reason = reasons.iter().next().unwrap();
+        let reason = only_unchecked_reason(&out);
         assert!(reason.contains(words), "{reason}");
         assert!(reason.contains(&proxy.addr().to_string()), "{reason}");
         assert!(reason.contains("HTTPS_PROXY"), "{reason}");
