@@ -673,13 +673,19 @@ impl HttpsAudit {
     fn credaudit(&self) -> Command {
         credaudit(self.home.path())
     }
+
+    /// An HTTPS server with a certificate from the test CA, where `password` is breached.
+    fn trusted_server(&self) -> HibpServer {
+        let server = HibpServer::start_https(&self.pki.server_cert(), &["h2", "http/1.1"]);
+        server.add_hash(&sha1_hex("password"), 42);
+        server
+    }
 }
 
 #[test]
 fn audit_over_https_needs_the_ca_file_or_the_system_store() {
     let t = HttpsAudit::new();
-    let server = HibpServer::start_https(&t.pki.server_cert(), &["h2", "http/1.1"]);
-    server.add_hash(&sha1_hex("password"), 42);
+    let server = t.trusted_server();
     let url = server.https_url();
 
     // With --ca-file: checked, the breached password found (exit 1: findings).
@@ -747,8 +753,7 @@ fn certificate_problems_exit_incomplete_with_one_line_naming_them() {
 #[test]
 fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
     let t = HttpsAudit::new();
-    let server = HibpServer::start_https(&t.pki.server_cert(), &["h2", "http/1.1"]);
-    server.add_hash(&sha1_hex("password"), 42);
+    let server = t.trusted_server();
     let url = server.https_url();
     let target = server.addr().to_string();
 
