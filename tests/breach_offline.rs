@@ -374,16 +374,15 @@ fn credaudit() -> Command {
 
 /// Runs `credaudit ARGS`, expects exit 2 and a one-line error containing `needle`.
 fn fails_with(args: &[&str], needle: &str) {
-    let out = credaudit().args(args).output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (code, stdout, stderr) = binary::run(credaudit().args(args));
     let errors: Vec<&str> = stderr
         .lines()
         .filter(|l| l.starts_with("credaudit: error"))
         .collect();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(code, 2, "{args:?}: {stderr}");
     assert_eq!(errors.len(), 1, "{args:?}: {stderr}");
     assert!(errors[0].contains(needle), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?}");
+    assert!(stdout.is_empty(), "{args:?}");
 }
 
 fn index(path: &Path, partial: bool) -> std::process::Output {
