@@ -17,21 +17,17 @@ use std::path::{Path, PathBuf};
 /// Fixtures readable without a password, with the extra arguments they need.
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|path| {
+            !path
                 .extension()
                 .is_some_and(|e| e == "md" || e == "txt" || e == "key" || e == "keyx" || e == "rs")
-            {
-                out.push(path);
-            }
-        }
-    }
+        })
+        .collect();
     out.sort();
     out
 }
