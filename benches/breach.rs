@@ -353,10 +353,7 @@ fn online() {
         let v = src.lookup(&hashes, &NoProgress);
         let took = t.elapsed();
         let ideal = Duration::from_secs_f64(1000.0 / c as f64 * 0.050);
-        let unchecked = v
-            .iter()
-            .filter(|v| matches!(v, Verdict::Unchecked(_)))
-            .count();
+        let unchecked = count_unchecked(&v);
         println!(
             "concurrency {c:>2}: 1,000 prefixes in {took:.2?}; ideal (1000/{c})x50ms = {ideal:.2?}; ratio {:.3} (target <= 1.25); requests {}; connections {}; unchecked {unchecked}",
             took.as_secs_f64() / ideal.as_secs_f64(),
@@ -430,10 +427,7 @@ fn online_https() {
         let v = src.lookup(&hashes, &NoProgress);
         let took = t.elapsed();
         let ideal = RTT * 1000usize.div_ceil(c) as u32;
-        let unchecked = v
-            .iter()
-            .filter(|v| matches!(v, Verdict::Unchecked(_)))
-            .count();
+        let unchecked = count_unchecked(&v);
         let versions: std::collections::BTreeSet<String> =
             server.requests().into_iter().map(|r| r.version).collect();
         println!(
@@ -518,10 +512,7 @@ fn vault(kdbx: &Path, password: &str, corpus: &Path) {
     for l in &leaked {
         println!("LEAKED\t{l}");
     }
-    let unchecked = verdicts
-        .iter()
-        .filter(|v| matches!(v, Verdict::Unchecked(_)))
-        .count();
+    let unchecked = count_unchecked(&verdicts);
     eprintln!(
         "credaudit(bench): {} entries, {} leaked, {unchecked} unchecked; kdbx open {t_open:.1?}, breach check (open corpus + lookups) {t_check:.2?}; pages/lookup {:.2}",
         titles.len(),
@@ -533,4 +524,12 @@ fn vault(kdbx: &Path, password: &str, corpus: &Path) {
         t_open.as_secs_f64(),
         t_check.as_secs_f64()
     );
+}
+
+/// How many lookups could not be completed (never read as clean).
+fn count_unchecked(verdicts: &[Verdict]) -> usize {
+    verdicts
+        .iter()
+        .filter(|v| matches!(v, Verdict::Unchecked(_)))
+        .count()
 }

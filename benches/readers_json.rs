@@ -21,37 +21,40 @@ fn password(i: usize) -> String {
     format!("Pw{i:05}-{}!x", i.wrapping_mul(2_654_435_761) % 1_000_003)
 }
 
+/// The `N` items of a generated export, item `i` from `item(i)`.
+fn n_items(item: impl Fn(usize) -> Value) -> Vec<Value> {
+    (0..N).map(item).collect()
+}
+
 fn bitwarden() -> Vec<u8> {
     let folders: Vec<Value> = (0..20)
         .map(|f| json!({"id": format!("folder-{f}"), "name": format!("Folder {f}/Sub")}))
         .collect();
-    let items: Vec<Value> = (0..N)
-        .map(|i| {
-            json!({
-                "passwordHistory": [{"lastUsedDate": "2023-01-29T10:00:00.123Z", "password": format!("old-{i}")}],
-                "revisionDate": "2024-01-30T14:09:33.753Z",
-                "creationDate": "2024-01-30T11:23:54.416Z",
-                "deletedDate": null,
-                "id": format!("2b8b3d8e-0000-4000-8000-{i:012}"),
-                "organizationId": null,
-                "folderId": format!("folder-{}", i % 20),
-                "type": 1,
-                "reprompt": 0,
-                "name": format!("Site {i}"),
-                "notes": "Some notes about this account.\nSecond line.",
-                "favorite": false,
-                "fields": [{"name": "Hidden", "value": "B", "type": 1, "linkedId": null}],
-                "login": {
-                    "fido2Credentials": [],
-                    "uris": [{"match": null, "uri": format!("https://site{i}.example.com/login")}],
-                    "username": format!("user{i}@example.com"),
-                    "password": password(i),
-                    "totp": if i % 10 == 0 { json!("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP") } else { Value::Null }
-                },
-                "collectionIds": null
-            })
+    let items = n_items(|i| {
+        json!({
+            "passwordHistory": [{"lastUsedDate": "2023-01-29T10:00:00.123Z", "password": format!("old-{i}")}],
+            "revisionDate": "2024-01-30T14:09:33.753Z",
+            "creationDate": "2024-01-30T11:23:54.416Z",
+            "deletedDate": null,
+            "id": format!("2b8b3d8e-0000-4000-8000-{i:012}"),
+            "organizationId": null,
+            "folderId": format!("folder-{}", i % 20),
+            "type": 1,
+            "reprompt": 0,
+            "name": format!("Site {i}"),
+            "notes": "Some notes about this account.\nSecond line.",
+            "favorite": false,
+            "fields": [{"name": "Hidden", "value": "B", "type": 1, "linkedId": null}],
+            "login": {
+                "fido2Credentials": [],
+                "uris": [{"match": null, "uri": format!("https://site{i}.example.com/login")}],
+                "username": format!("user{i}@example.com"),
+                "password": password(i),
+                "totp": if i % 10 == 0 { json!("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP") } else { Value::Null }
+            },
+            "collectionIds": null
         })
-        .collect();
+    });
     json!({"encrypted": false, "folders": folders, "items": items})
         .to_string()
         .into_bytes()
@@ -98,61 +101,57 @@ fn proton() -> Vec<u8> {
 }
 
 fn enpass() -> Vec<u8> {
-    let items: Vec<Value> = (0..N)
-        .map(|i| {
-            json!({
-                "archived": 0, "auto_submit": 1, "category": "login", "createdAt": 1_697_729_073,
-                "favorite": 0, "folders": ["f1"], "note": "", "subtitle": "", "template_type": "login.default",
-                "title": format!("Site {i}"), "trashed": 0, "updated_at": 1_697_729_073, "uuid": format!("uuid-{i}"),
-                "fields": [
-                    {"deleted": 0, "label": "Username", "order": 1, "sensitive": 0, "type": "username", "uid": 10,
-                     "updated_at": 1_698_057_141, "value": format!("user{i}"), "value_updated_at": 1_698_057_141},
-                    {"deleted": 0, "label": "E-mail", "order": 2, "sensitive": 0, "type": "email", "uid": 12,
-                     "updated_at": 1_698_057_141, "value": format!("user{i}@example.com"), "value_updated_at": 1_698_057_141},
-                    {"deleted": 0, "label": "Password", "order": 3, "sensitive": 1, "type": "password", "uid": 11,
-                     "updated_at": 1_698_057_141, "value": password(i), "value_updated_at": 1_698_057_141,
-                     "history": [{"encrypted": false, "updated_at": 1_534_490_049, "value": format!("old-{i}")}]},
-                    {"deleted": 0, "label": "Website", "order": 4, "sensitive": 0, "type": "url", "uid": 13,
-                     "updated_at": 1_698_057_141, "value": format!("https://site{i}.example.com"), "value_updated_at": 1_698_057_141},
-                    {"deleted": 0, "label": "One-time code", "order": 5, "sensitive": 0, "type": "totp", "uid": 102,
-                     "updated_at": 1_698_057_141, "value": "", "value_updated_at": 1_698_057_141}
-                ]
-            })
+    let items = n_items(|i| {
+        json!({
+            "archived": 0, "auto_submit": 1, "category": "login", "createdAt": 1_697_729_073,
+            "favorite": 0, "folders": ["f1"], "note": "", "subtitle": "", "template_type": "login.default",
+            "title": format!("Site {i}"), "trashed": 0, "updated_at": 1_697_729_073, "uuid": format!("uuid-{i}"),
+            "fields": [
+                {"deleted": 0, "label": "Username", "order": 1, "sensitive": 0, "type": "username", "uid": 10,
+                 "updated_at": 1_698_057_141, "value": format!("user{i}"), "value_updated_at": 1_698_057_141},
+                {"deleted": 0, "label": "E-mail", "order": 2, "sensitive": 0, "type": "email", "uid": 12,
+                 "updated_at": 1_698_057_141, "value": format!("user{i}@example.com"), "value_updated_at": 1_698_057_141},
+                {"deleted": 0, "label": "Password", "order": 3, "sensitive": 1, "type": "password", "uid": 11,
+                 "updated_at": 1_698_057_141, "value": password(i), "value_updated_at": 1_698_057_141,
+                 "history": [{"encrypted": false, "updated_at": 1_534_490_049, "value": format!("old-{i}")}]},
+                {"deleted": 0, "label": "Website", "order": 4, "sensitive": 0, "type": "url", "uid": 13,
+                 "updated_at": 1_698_057_141, "value": format!("https://site{i}.example.com"), "value_updated_at": 1_698_057_141},
+                {"deleted": 0, "label": "One-time code", "order": 5, "sensitive": 0, "type": "totp", "uid": 102,
+                 "updated_at": 1_698_057_141, "value": "", "value_updated_at": 1_698_057_141}
+            ]
         })
-        .collect();
+    });
     json!({"folders": [{"icon": "1008", "parent_uuid": "", "title": "Home", "updated_at": 1, "uuid": "f1"}], "items": items})
         .to_string()
         .into_bytes()
 }
 
 fn onepux() -> Vec<u8> {
-    let items: Vec<Value> = (0..N)
-        .map(|i| {
-            json!({
-                "uuid": format!("{i:026}"), "favIndex": 0, "createdAt": 1_663_642_010, "updatedAt": 1_668_287_305,
-                "state": "active", "categoryUuid": "001",
-                "details": {
-                    "loginFields": [
-                        {"value": password(i), "id": "", "name": "password", "fieldType": "P", "designation": "password"},
-                        {"value": format!("user{i}@example.com"), "id": "", "name": "username", "fieldType": "T", "designation": "username"}
-                    ],
-                    "notesPlain": "Note",
-                    "sections": [{"title": "Extra", "name": "add more", "fields": [
-                        {"title": "phone", "id": "p", "value": {"phone": "555-123-45678"}, "indexAtSource": 0,
-                         "guarded": false, "multiline": false, "dontGenerate": false,
-                         "inputTraits": {"keyboard": "namePhonePad", "correction": "no", "capitalization": "none"}}
-                    ]}],
-                    "passwordHistory": [{"value": format!("old-{i}"), "time": 1_600_000_000}]
-                },
-                "overview": {
-                    "subtitle": format!("user{i}@example.com"), "icons": null,
-                    "urls": [{"label": "website", "url": format!("https://site{i}.example.com")}],
-                    "title": format!("Site {i}"), "url": format!("https://site{i}.example.com"),
-                    "ps": 60, "pbe": 0.0, "pgrng": false, "watchtowerExclusions": null
-                }
-            })
+    let items = n_items(|i| {
+        json!({
+            "uuid": format!("{i:026}"), "favIndex": 0, "createdAt": 1_663_642_010, "updatedAt": 1_668_287_305,
+            "state": "active", "categoryUuid": "001",
+            "details": {
+                "loginFields": [
+                    {"value": password(i), "id": "", "name": "password", "fieldType": "P", "designation": "password"},
+                    {"value": format!("user{i}@example.com"), "id": "", "name": "username", "fieldType": "T", "designation": "username"}
+                ],
+                "notesPlain": "Note",
+                "sections": [{"title": "Extra", "name": "add more", "fields": [
+                    {"title": "phone", "id": "p", "value": {"phone": "555-123-45678"}, "indexAtSource": 0,
+                     "guarded": false, "multiline": false, "dontGenerate": false,
+                     "inputTraits": {"keyboard": "namePhonePad", "correction": "no", "capitalization": "none"}}
+                ]}],
+                "passwordHistory": [{"value": format!("old-{i}"), "time": 1_600_000_000}]
+            },
+            "overview": {
+                "subtitle": format!("user{i}@example.com"), "icons": null,
+                "urls": [{"label": "website", "url": format!("https://site{i}.example.com")}],
+                "title": format!("Site {i}"), "url": format!("https://site{i}.example.com"),
+                "ps": 60, "pbe": 0.0, "pgrng": false, "watchtowerExclusions": null
+            }
         })
-        .collect();
+    });
     let data = json!({"accounts": [{"attrs": {"accountName": "a", "name": "a", "email": "a@example.com", "uuid": "u", "domain": "d"},
         "vaults": [{"attrs": {"uuid": "v", "desc": "", "avatar": "", "name": "Personal", "type": "P"}, "items": items}]}]})
     .to_string();

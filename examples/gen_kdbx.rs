@@ -14,7 +14,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use keepass::config::{DatabaseConfig, KdfConfig};
-use keepass::db::{CustomDataItem, CustomDataValue, EntryId, GroupId, History, fields};
+use keepass::db::{
+    CustomDataItem, CustomDataValue, EntryId, EntryMut, GroupId, GroupMut, History, fields,
+};
 use keepass::{Database, DatabaseKey};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -44,6 +46,28 @@ fn gid(n: u128) -> GroupId {
     GroupId::from_uuid(Uuid::from_u128(
         0x1111_1111_1111_4111_8111_0000_0000_0000 | n,
     ))
+}
+
+/// Adds entry `n` to `group`: a login with this title, user name and (protected) password.
+fn add_login<'g>(
+    group: &'g mut GroupMut<'_>,
+    n: u128,
+    title: &str,
+    user: &str,
+    password: &str,
+) -> EntryMut<'g> {
+    let mut e = group.add_entry_with_id(eid(n)).expect("fresh id");
+    e.set_unprotected(fields::TITLE, title);
+    e.set_unprotected(fields::USERNAME, user);
+    e.set_protected(fields::PASSWORD, password);
+    e
+}
+
+/// Adds group `n`, named `name`, to `parent`.
+fn add_group<'g>(parent: &'g mut GroupMut<'_>, n: u128, name: &str) -> GroupMut<'g> {
+    let mut group = parent.add_group_with_id(gid(n)).expect("fresh id");
+    group.name = name.into();
+    group
 }
 
 fn argon2d_cheap() -> DatabaseConfig {
@@ -138,14 +162,10 @@ fn main_db() -> Database {
         e.set_unprotected(fields::NOTES, "the guest network has no password");
     }
 
-    let mut finance = root.add_group_with_id(gid(1)).expect("fresh id");
-    finance.name = "Finance".into();
+    let mut finance = add_group(&mut root, 1, "Finance");
     {
-        let mut e = finance.add_entry_with_id(eid(4)).expect("fresh id");
-        e.set_unprotected(fields::TITLE, "Bank");
-        e.set_unprotected(fields::USERNAME, "alice");
+        let mut e = add_login(&mut finance, 4, "Bank", "alice", "Bank-pw-42");
         e.set_unprotected(fields::URL, "https://bank.example.com/login");
-        e.set_protected(fields::PASSWORD, "Bank-pw-42");
         e.set_protected(
             fields::OTP,
             "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank",
@@ -155,10 +175,7 @@ fn main_db() -> Database {
         e.times.last_modification = Some(at(2018, 3, 4));
     }
     {
-        let mut e = finance.add_entry_with_id(eid(5)).expect("fresh id");
-        e.set_unprotected(fields::TITLE, "Legacy broker");
-        e.set_unprotected(fields::USERNAME, "alice01");
-        e.set_protected(fields::PASSWORD, "broker-pw");
+        let mut e = add_login(&mut finance, 5, "Legacy broker", "alice01", "broker-pw");
         e.set_protected("TimeOtp-Secret-Base32", "JBSWY3DPEHPK3PXP");
         e.custom_data.insert(
             "KnownBad".into(),
@@ -171,36 +188,19 @@ fn main_db() -> Database {
         e.times.last_modification = Some(at(2017, 7, 8));
     }
 
-    let mut internet = root.add_group_with_id(gid(2)).expect("fresh id");
-    internet.name = "Internet".into();
-    let mut forums = internet.add_group_with_id(gid(3)).expect("fresh id");
-    forums.name = "Forums".into();
+    let mut internet = add_group(&mut root, 2, "Internet");
+    let mut forums = add_group(&mut internet, 3, "Forums");
     {
-        let mut e = forums.add_entry_with_id(eid(6)).expect("fresh id");
-        e.set_unprotected(fields::TITLE, "Forum");
-        e.set_unprotected(fields::USERNAME, "alice_f");
+        let mut e = add_login(&mut forums, 6, "Forum", "alice_f", "forum-pw");
         e.set_unprotected(fields::URL, "http://forum.example.org");
-        e.set_protected(fields::PASSWORD, "forum-pw");
         e.times.creation = Some(at(2016, 2, 2));
         e.times.last_modification = Some(at(2016, 2, 2));
     }
 
-    let mut bin = root.add_group_with_id(gid(4)).expect("fresh id");
-    bin.name = "Recycle Bin".into();
-    {
-        let mut e = bin.add_entry_with_id(eid(7)).expect("fresh id");
-        e.set_unprotected(fields::TITLE, "Old shop");
-        e.set_unprotected(fields::USERNAME, "alice");
-        e.set_protected(fields::PASSWORD, "shop-pw");
-    }
-    let mut deleted = bin.add_group_with_id(gid(5)).expect("fresh id");
-    deleted.name = "Deleted group".into();
-    {
-        let mut e = deleted.add_entry_with_id(eid(8)).expect("fresh id");
-        e.set_unprotected(fields::TITLE, "Older");
-        e.set_unprotected(fields::USERNAME, "bob");
-        e.set_protected(fields::PASSWORD, "older-pw");
-    }
+    let mut bin = add_group(&mut root, 4, "Recycle Bin");
+    add_login(&mut bin, 7, "Old shop", "alice", "shop-pw");
+    let mut deleted = add_group(&mut bin, 5, "Deleted group");
+    add_login(&mut deleted, 8, "Older", "bob", "older-pw");
     db.meta.recyclebin_enabled = Some(true);
     db.meta.recyclebin_uuid = Some(gid(4).uuid());
     db
@@ -211,10 +211,7 @@ fn single_entry_db(config: DatabaseConfig, n: u128, title: &str, user: &str, pw:
     db.config = config;
     let mut root = db.root_mut();
     root.name = "Root".into();
-    let mut e = root.add_entry_with_id(eid(100 + n)).expect("fresh id");
-    e.set_unprotected(fields::TITLE, title);
-    e.set_unprotected(fields::USERNAME, user);
-    e.set_protected(fields::PASSWORD, pw);
+    let mut e = add_login(&mut root, 100 + n, title, user, pw);
     e.times.creation = Some(at(2023, 1, 1));
     e.times.last_modification = Some(at(2023, 1, 2));
     db

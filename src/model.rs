@@ -164,6 +164,23 @@ impl Entry {
     }
 }
 
+#[cfg(test)]
+impl Entry {
+    /// A login for unit tests: a title, one URL (none when `url` is empty) and a password.
+    pub(crate) fn test_login(title: &str, url: &str, password: &str) -> Self {
+        Self {
+            title: title.into(),
+            urls: if url.is_empty() {
+                vec![]
+            } else {
+                vec![url.into()]
+            },
+            password: password.into(),
+            ..Default::default()
+        }
+    }
+}
+
 /// Why an item of a vault was not audited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -56,14 +56,18 @@ mod tests {
 
     #[test]
     fn strips_csi_osc_and_controls() {
-        assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m"), "ared");
-        assert_eq!(sanitize("x\u{1b}]0;title\u{7}y"), "xy");
-        assert_eq!(
-            sanitize("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
-            "xlinky"
-        );
-        assert_eq!(sanitize("tab\there\r\n"), "tab here  ");
-        assert_eq!(sanitize("bell\u{7}\u{9b}2J"), "bell2J");
-        assert_eq!(sanitize("plain ünïcode 秘密"), "plain ünïcode 秘密");
+        for (raw, clean) in [
+            ("a\u{1b}[31mred\u{1b}[0m", "ared"),
+            ("x\u{1b}]0;title\u{7}y", "xy"),
+            (
+                "x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y",
+                "xlinky",
+            ),
+            ("tab\there\r\n", "tab here  "),
+            ("bell\u{7}\u{9b}2J", "bell2J"),
+            ("plain ünïcode 秘密", "plain ünïcode 秘密"),
+        ] {
+            assert_eq!(sanitize(raw), clean, "{raw:?}");
+        }
     }
 }

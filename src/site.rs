@@ -233,37 +233,3 @@ fn is_private_v6(ip: Ipv6Addr) -> bool {
     let first = ip.segments()[0];
     (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 || ip.is_unspecified()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts() {
-        assert_eq!(
-            host_of("https://user:pw@Login.Example.com:8443/x?y#z").as_deref(),
-            Some("login.example.com")
-        );
-        assert_eq!(host_of("example.com/login").as_deref(), Some("example.com"));
-        assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("::1"));
-        assert_eq!(host_of("   ").as_deref(), None);
-        assert_eq!(host_of("https://").as_deref(), None);
-        assert_eq!(
-            host_of("https://www.amazon.co.jp.").as_deref(),
-            Some("www.amazon.co.jp")
-        );
-    }
-
-    #[test]
-    fn registrable() {
-        assert_eq!(registrable_domain("www.amazon.co.jp"), "amazon.co.jp");
-        assert_eq!(registrable_domain("login.example.com"), "example.com");
-        assert_eq!(registrable_domain("example.com"), "example.com");
-        assert_eq!(registrable_domain("co.uk"), "co.uk");
-        assert_eq!(registrable_domain("10.0.0.1"), "10.0.0.1");
-        assert_eq!(site_labels("login.amazon.co.jp"), vec!["login", "amazon"]);
-        assert_eq!(site_labels("www.ebay.com"), vec!["ebay"]);
-        assert_eq!(site_labels("router"), vec!["router"]);
-        assert!(site_labels("192.168.1.1").is_empty());
-    }
-}

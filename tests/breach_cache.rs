@@ -11,7 +11,7 @@ use credaudit::breach::{BreachSource, NoProgress, Sha1Hash, Verdict};
 use credaudit::secret::Secret;
 use hibp_server::{Fault, HibpServer, sha1_hex};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 fn online(server: &HibpServer) -> OnlineFetcher {
@@ -69,6 +69,19 @@ fn server() -> HibpServer {
     HibpServer::with_passwords(&[("password", 42), ("hunter2", 17), ("Kumamon2019!", 2)])
 }
 
+/// A server and a cache directory filled by one lookup of [`passwords`].
+fn warmed_cache() -> (HibpServer, tempfile::TempDir) {
+    let server = server();
+    let tmp = tempfile::tempdir().unwrap();
+    cached(&server, tmp.path(), WEEK).lookup(&passwords(), &NoProgress);
+    (server, tmp)
+}
+
+/// The cache file for the prefix of `password`.
+fn prefix_file(dir: &Path, password: &str) -> PathBuf {
+    dir.join(format!("{}.txt", &sha1_hex(password)[..5]))
+}
+
 #[test]
 fn second_run_within_ttl_sends_zero_requests() {
     let server = server();
@@ -114,11 +127,9 @@ fn permissions_are_private_and_no_temp_files_remain() {
 
 #[test]
 fn cache_holds_only_what_the_api_returned_without_padding() {
-    let server = server();
-    let tmp = tempfile::tempdir().unwrap();
-    cached(&server, tmp.path(), WEEK).lookup(&passwords(), &NoProgress);
+    let (_server, tmp) = warmed_cache();
     let full = sha1_hex("password");
-    let text = fs::read_to_string(tmp.path().join(format!("{}.txt", &full[..5]))).unwrap();
+    let text = fs::read_to_string(prefix_file(tmp.path(), "password")).unwrap();
     let lines: Vec<&str> = text.split('\n').collect();
     // The real rows (ours and the server's filler rows); the padding rows it added are gone.
     let rows = 1 + hibp_server::FILLER_ROWS;
@@ -132,7 +143,7 @@ fn cache_holds_only_what_the_api_returned_without_padding() {
     assert!(text.contains(&format!("{}:42", &full[5..])));
     // The unleaked password's prefix file holds the filler rows only, nothing of ours.
     let other = sha1_hex("unleaked-7f3a9c");
-    let text = fs::read_to_string(tmp.path().join(format!("{}.txt", &other[..5]))).unwrap();
+    let text = fs::read_to_string(prefix_file(tmp.path(), "unleaked-7f3a9c")).unwrap();
     assert!(!text.contains(&other[5..]));
     let filler = hibp_server::FILLER_ROWS;
     assert!(text.starts_with(&format!("#credaudit-hibp-range v1 rows={filler}\n")));
@@ -145,12 +156,9 @@ fn age(path: &Path, by: Duration) {
 
 #[test]
 fn expired_entries_are_refetched() {
-    let server = server();
-    let tmp = tempfile::tempdir().unwrap();
-    cached(&server, tmp.path(), WEEK).lookup(&passwords(), &NoProgress);
-    let full = sha1_hex("password");
+    let (server, tmp) = warmed_cache();
     age(
-        &tmp.path().join(format!("{}.txt", &full[..5])),
+        &prefix_file(tmp.path(), "password"),
         WEEK + Duration::from_secs(60),
     );
     server.clear_requests();
@@ -160,7 +168,7 @@ fn expired_entries_are_refetched() {
     );
     let reqs = server.requests();
     assert_eq!(reqs.len(), 1);
-    assert_eq!(reqs[0].prefix(), Some(&full[..5]));
+    assert_eq!(reqs[0].prefix(), Some(&sha1_hex("password")[..5]));
     // A zero TTL refetches everything.
     server.clear_requests();
     cached(&server, tmp.path(), Duration::ZERO).lookup(&passwords(), &NoProgress);
@@ -169,11 +177,8 @@ fn expired_entries_are_refetched() {
 
 #[test]
 fn corrupt_files_are_refetched_never_trusted() {
-    let server = server();
-    let tmp = tempfile::tempdir().unwrap();
-    cached(&server, tmp.path(), WEEK).lookup(&passwords(), &NoProgress);
-    let full = sha1_hex("password");
-    let path = tmp.path().join(format!("{}.txt", &full[..5]));
+    let (server, tmp) = warmed_cache();
+    let path = prefix_file(tmp.path(), "password");
     let good = fs::read(&path).unwrap();
     let corruptions: Vec<Vec<u8>> = vec![
         Vec::new(),
@@ -223,8 +228,7 @@ fn offline_mode_answers_from_cache_and_misses_are_unchecked() {
         .lookup(&passwords(), &NoProgress);
     assert_eq!(v, v2);
     // An expired entry is a miss too.
-    let full = sha1_hex("password");
-    age(&tmp.path().join(format!("{}.txt", &full[..5])), WEEK * 2);
+    age(&prefix_file(tmp.path(), "password"), WEEK * 2);
     let v3 = offline.lookup(&passwords()[..1], &NoProgress);
     assert!(matches!(v3[0], Verdict::Unchecked(_)));
     assert_eq!(server.request_count(), 0);

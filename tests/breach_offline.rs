@@ -2,6 +2,9 @@
 //! the full verification (`credaudit corpus index`, or at open for a small sample), the prefix
 //! index and its binding to the corpus; never a false clean.
 
+#[path = "support/binary.rs"]
+mod binary;
+
 use assert_cmd::Command;
 use credaudit::breach::corpus_index::{self, PREFIXES};
 use credaudit::breach::offline::{OfflineCorpus, OfflineError};
@@ -366,26 +369,20 @@ fn damaged_prefix_file_is_unchecked() {
 // The full verification and the prefix index (`credaudit corpus index`)
 
 fn credaudit() -> Command {
-    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
-        .env("HOME", env!("CARGO_TARGET_TMPDIR"))
-        .env_remove("CREDAUDIT_CONFIG");
-    cmd
+    binary::credaudit(Path::new(env!("CARGO_TARGET_TMPDIR")))
 }
 
 /// Runs `credaudit ARGS`, expects exit 2 and a one-line error containing `needle`.
 fn fails_with(args: &[&str], needle: &str) {
-    let out = credaudit().args(args).output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (code, stdout, stderr) = binary::run(credaudit().args(args));
     let errors: Vec<&str> = stderr
         .lines()
         .filter(|l| l.starts_with("credaudit: error"))
         .collect();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(code, 2, "{args:?}: {stderr}");
     assert_eq!(errors.len(), 1, "{args:?}: {stderr}");
     assert!(errors[0].contains(needle), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?}");
+    assert!(stdout.is_empty(), "{args:?}");
 }
 
 fn index(path: &Path, partial: bool) -> std::process::Output {

@@ -1,12 +1,15 @@
 //! The range-API client against a loopback server: privacy of what goes on the wire, padding,
 //! faults and retries. No real network.
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/connect_proxy.rs"]
 mod connect_proxy;
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
 
 use assert_cmd::Command;
+use binary::{credaudit, run};
 use connect_proxy::ConnectProxy;
 use credaudit::breach::online::{OnlineConfig, OnlineError, OnlineFetcher, OnlineSource};
 use credaudit::breach::range::RangeSource;
@@ -123,55 +126,63 @@ fn privacy_one_padded_request_per_unique_prefix_and_no_full_hash_on_the_wire() {
     }
 }
 
+/// Looks `password` up against a server whose body for its prefix is `body(its suffix)`,
+/// with `line_ending` between the padding rows.
+fn lookup_in_body(
+    password: &str,
+    line_ending: &str,
+    body: impl FnOnce(&str) -> String,
+) -> Vec<Verdict> {
+    let target = sha1_hex(password);
+    let (prefix, suffix) = target.split_at(5);
+    let server = HibpServer::with_bodies(HashMap::from([(prefix.to_owned(), body(suffix))]));
+    server.set_line_ending(line_ending);
+    source(&server).lookup(&[hash(password)], &NoProgress)
+}
+
 #[test]
 fn padding_rows_are_ignored_even_for_our_suffix() {
-    let target = sha1_hex("correct horse battery staple");
-    let (prefix, suffix) = target.split_at(5);
-    let mut bodies = HashMap::new();
     // The real rows, then a padding-style count-0 row that is exactly our suffix.
-    bodies.insert(
-        prefix.to_owned(),
-        format!("0018A45C4D1DEF81644B54AB7F969B88D65:3\r\n{suffix}:0"),
-    );
-    let server = HibpServer::with_bodies(bodies);
-    let v = source(&server).lookup(&[hash("correct horse battery staple")], &NoProgress);
+    let v = lookup_in_body("correct horse battery staple", "\r\n", |suffix| {
+        format!("0018A45C4D1DEF81644B54AB7F969B88D65:3\r\n{suffix}:0")
+    });
     assert_eq!(v, vec![Verdict::NotSeen]);
 }
 
 #[test]
 fn lf_bodies_lowercase_and_final_newline_are_accepted() {
-    let target = sha1_hex("Tulip#2001");
-    let (prefix, suffix) = target.split_at(5);
-    let mut bodies = HashMap::new();
-    bodies.insert(
-        prefix.to_owned(),
+    let v = lookup_in_body("Tulip#2001", "\n", |suffix| {
         format!(
             "0018a45c4d1def81644b54ab7f969b88d65:3\n{}:1234\n",
             suffix.to_ascii_lowercase()
-        ),
-    );
-    let server = HibpServer::with_bodies(bodies);
-    server.set_line_ending("\n");
-    let v = source(&server).lookup(&[hash("Tulip#2001")], &NoProgress);
+        )
+    });
     assert_eq!(v, vec![Verdict::Seen(1234)]);
 }
 
-#[test]
-fn each_transient_fault_is_retried_to_the_right_answer() {
-    let faults = [
+/// Faults the client retries: rate limiting, a server error and every kind of broken body.
+fn retried_faults() -> Vec<Fault> {
+    vec![
         Fault::RateLimited {
             retry_after_secs: 0,
         },
         Fault::Status(503),
-        Fault::Status(500),
-        Fault::Status(502),
-        Fault::Delay(Duration::from_millis(1500)),
         Fault::Truncate,
         Fault::Malformed,
         Fault::CutMidLine,
         Fault::Empty,
         Fault::Close,
-    ];
+    ]
+}
+
+#[test]
+fn each_transient_fault_is_retried_to_the_right_answer() {
+    // Also other server errors, and a slow answer (too slow to repeat to the retry limit).
+    let faults = retried_faults().into_iter().chain([
+        Fault::Status(500),
+        Fault::Status(502),
+        Fault::Delay(Duration::from_millis(1500)),
+    ]);
     for fault in faults {
         let server = HibpServer::with_passwords(&[("password", 9)]);
         server.fail_next("5BAA6", [fault.clone()]);
@@ -183,17 +194,7 @@ fn each_transient_fault_is_retried_to_the_right_answer() {
 
 #[test]
 fn persistent_faults_leave_hashes_unchecked_never_clean() {
-    let faults = [
-        Fault::Status(503),
-        Fault::RateLimited {
-            retry_after_secs: 0,
-        },
-        Fault::Malformed,
-        Fault::CutMidLine,
-        Fault::Truncate,
-        Fault::Empty,
-        Fault::Close,
-    ];
+    let faults = retried_faults();
     for fault in faults {
         let server = HibpServer::with_passwords(&[("password", 9)]);
         server.fail_always(Some(fault.clone()));
@@ -609,30 +610,6 @@ fn server_errors_do_not_count_as_down() {
 
 // ---- through the binary --------------------------------------------------------------------
 
-/// The binary with a private home, no proxy from the outside and a fixed "now".
-fn credaudit(home: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
-        .env_remove("CREDAUDIT_CONFIG");
-    for var in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
 /// A one-login CSV export whose password is `password` (breached in the test servers).
 fn vault(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("vault.csv");
@@ -646,17 +623,10 @@ fn vault(dir: &std::path::Path) -> std::path::PathBuf {
 
 /// Runs an audit, returns (exit code, stdout, stderr).
 fn audit(cmd: &mut Command, vault: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = cmd
+    run(cmd
         .args(["audit", "--no-cache", "-o", "json"])
         .args(args)
-        .arg(vault)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .arg(vault))
 }
 
 fn unchecked_reasons(stdout: &str) -> HashSet<String> {
@@ -671,32 +641,67 @@ fn unchecked_reasons(stdout: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The one "unchecked" reason of a report that must have exactly one.
+fn only_unchecked_reason(stdout: &str) -> String {
+    let reasons = unchecked_reasons(stdout);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    reasons.into_iter().next().unwrap()
+}
+
+/// A private home holding the one-login vault, and a test CA (`ca`: its certificate file).
+struct HttpsAudit {
+    home: tempfile::TempDir,
+    vault: std::path::PathBuf,
+    pki: TestPki,
+    ca: String,
+}
+
+impl HttpsAudit {
+    fn new() -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let vault = vault(home.path());
+        let pki = TestPki::new();
+        let ca = pki.ca_file().to_str().unwrap().to_owned();
+        Self {
+            home,
+            vault,
+            pki,
+            ca,
+        }
+    }
+
+    fn credaudit(&self) -> Command {
+        credaudit(self.home.path())
+    }
+
+    /// An HTTPS server with a certificate from the test CA, where `password` is breached.
+    fn trusted_server(&self) -> HibpServer {
+        let server = HibpServer::start_https(&self.pki.server_cert(), &["h2", "http/1.1"]);
+        server.add_hash(&sha1_hex("password"), 42);
+        server
+    }
+}
+
 #[test]
 fn audit_over_https_needs_the_ca_file_or_the_system_store() {
-    let h = tempfile::tempdir().unwrap();
-    let v = vault(h.path());
-    let pki = TestPki::new();
-    let ca = pki.ca_file();
-    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
-    server.add_hash(&sha1_hex("password"), 42);
+    let t = HttpsAudit::new();
+    let server = t.trusted_server();
     let url = server.https_url();
 
     // With --ca-file: checked, the breached password found (exit 1: findings).
     let (code, out, err) = audit(
-        &mut credaudit(h.path()),
-        &v,
-        &["--hibp-url", &url, "--ca-file", ca.to_str().unwrap()],
+        &mut t.credaudit(),
+        &t.vault,
+        &["--hibp-url", &url, "--ca-file", &t.ca],
     );
     assert_eq!(code, 1, "{err}");
     assert!(unchecked_reasons(&out).is_empty(), "{out}");
     assert!(out.contains("breached"), "{out}");
 
     // Without it: unchecked, exit 5 (findings and incomplete), one reason naming the fix.
-    let (code, out, err) = audit(&mut credaudit(h.path()), &v, &["--hibp-url", &url]);
+    let (code, out, err) = audit(&mut t.credaudit(), &t.vault, &["--hibp-url", &url]);
     assert_eq!(code, 5, "{err}");
-    let reasons = unchecked_reasons(&out);
-    assert_eq!(reasons.len(), 1, "{reasons:?}");
-    let reason = reasons.iter().next().unwrap();
+    let reason = only_unchecked_reason(&out);
     assert!(
         reason.contains("not trusted") && reason.contains("--ca-file"),
         "{reason}"
@@ -705,21 +710,21 @@ fn audit_over_https_needs_the_ca_file_or_the_system_store() {
     // The system trust store is what is used: with the test CA as the system's bundle
     // (SSL_CERT_FILE, as OpenSSL and rustls-native-certs read it), no --ca-file is needed.
     let (code, out, err) = audit(
-        credaudit(h.path()).env("SSL_CERT_FILE", &ca),
-        &v,
+        t.credaudit().env("SSL_CERT_FILE", &t.ca),
+        &t.vault,
         &["--hibp-url", &url],
     );
     assert_eq!(code, 1, "{err}");
     assert!(unchecked_reasons(&out).is_empty(), "{out}");
 
     // A system without any trust store: the bundled roots take over, --ca-file still adds.
-    let nothing = h.path().join("no-such-bundle");
+    let nothing = t.home.path().join("no-such-bundle");
     let (code, out, err) = audit(
-        credaudit(h.path())
+        t.credaudit()
             .env("SSL_CERT_FILE", &nothing)
             .env("SSL_CERT_DIR", &nothing),
-        &v,
-        &["--hibp-url", &url, "--ca-file", ca.to_str().unwrap()],
+        &t.vault,
+        &["--hibp-url", &url, "--ca-file", &t.ca],
     );
     assert_eq!(code, 1, "{err}");
     assert!(unchecked_reasons(&out).is_empty(), "{out}");
@@ -727,39 +732,28 @@ fn audit_over_https_needs_the_ca_file_or_the_system_store() {
 
 #[test]
 fn certificate_problems_exit_incomplete_with_one_line_naming_them() {
-    let h = tempfile::tempdir().unwrap();
-    let v = vault(h.path());
-    let pki = TestPki::new();
-    let ca = pki.ca_file();
-    let ca = ca.to_str().unwrap();
+    let t = HttpsAudit::new();
     for (cert, words) in [
-        (pki.wrong_name_cert(), "not valid for 127.0.0.1"),
-        (pki.expired_cert(), "expired"),
+        (t.pki.wrong_name_cert(), "not valid for 127.0.0.1"),
+        (t.pki.expired_cert(), "expired"),
         (TestPki::self_signed_cert(), "not trusted"),
     ] {
         let server = HibpServer::start_https(&cert, &["h2", "http/1.1"]);
         let (code, out, err) = audit(
-            &mut credaudit(h.path()),
-            &v,
-            &["--hibp-url", &server.https_url(), "--ca-file", ca],
+            &mut t.credaudit(),
+            &t.vault,
+            &["--hibp-url", &server.https_url(), "--ca-file", &t.ca],
         );
         assert!(code == 4 || code == 5, "{code}: {err}");
-        let reasons = unchecked_reasons(&out);
-        assert_eq!(reasons.len(), 1, "{reasons:?}");
-        let reason = reasons.iter().next().unwrap();
+        let reason = only_unchecked_reason(&out);
         assert!(reason.contains(words) && !reason.contains('\n'), "{reason}");
     }
 }
 
 #[test]
 fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
-    let h = tempfile::tempdir().unwrap();
-    let v = vault(h.path());
-    let pki = TestPki::new();
-    let ca = pki.ca_file();
-    let ca = ca.to_str().unwrap();
-    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
-    server.add_hash(&sha1_hex("password"), 42);
+    let t = HttpsAudit::new();
+    let server = t.trusted_server();
     let url = server.https_url();
     let target = server.addr().to_string();
 
@@ -769,9 +763,9 @@ fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
         let proxy = ConnectProxy::start();
         let before = server.connection_count();
         let (code, out, err) = audit(
-            credaudit(h.path()).env(var, proxy.url()),
-            &v,
-            &["--hibp-url", &url, "--ca-file", ca],
+            t.credaudit().env(var, proxy.url()),
+            &t.vault,
+            &["--hibp-url", &url, "--ca-file", &t.ca],
         );
         assert_eq!(code, 1, "{var}: {err}");
         assert!(unchecked_reasons(&out).is_empty(), "{out}");
@@ -791,11 +785,11 @@ fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
     // NO_PROXY: straight to the server.
     let proxy = ConnectProxy::start();
     let (code, _, err) = audit(
-        credaudit(h.path())
+        t.credaudit()
             .env("HTTPS_PROXY", proxy.url())
             .env("NO_PROXY", "127.0.0.1"),
-        &v,
-        &["--hibp-url", &url, "--ca-file", ca],
+        &t.vault,
+        &["--hibp-url", &url, "--ca-file", &t.ca],
     );
     assert_eq!(code, 1, "{err}");
     assert!(proxy.connects().is_empty());
@@ -803,13 +797,13 @@ fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
     // --proxy, with credentials: used, sent as Proxy-Authorization, never printed.
     let proxy = ConnectProxy::start();
     let (code, out, err) = audit(
-        &mut credaudit(h.path()),
-        &v,
+        &mut t.credaudit(),
+        &t.vault,
         &[
             "--hibp-url",
             &url,
             "--ca-file",
-            ca,
+            &t.ca,
             "--proxy",
             &proxy.url_with_credentials("hana", "s3cret-proxy-pw"),
         ],
@@ -823,30 +817,20 @@ fn https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
 
 #[test]
 fn a_refusing_proxy_is_named_and_its_credentials_are_not() {
-    let h = tempfile::tempdir().unwrap();
-    let v = vault(h.path());
-    let pki = TestPki::new();
-    let ca = pki.ca_file();
-    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    let t = HttpsAudit::new();
+    let server = HibpServer::start_https(&t.pki.server_cert(), &["h2", "http/1.1"]);
     for (status, words) in [(403, "refused CONNECT"), (407, "requires authentication")] {
         let proxy = ConnectProxy::refusing(status);
         let (code, out, err) = audit(
-            credaudit(h.path()).env(
+            t.credaudit().env(
                 "HTTPS_PROXY",
                 proxy.url_with_credentials("hana", "s3cret-pw"),
             ),
-            &v,
-            &[
-                "--hibp-url",
-                &server.https_url(),
-                "--ca-file",
-                ca.to_str().unwrap(),
-            ],
+            &t.vault,
+            &["--hibp-url", &server.https_url(), "--ca-file", &t.ca],
         );
         assert!(code == 4 || code == 5, "{code}: {err}");
-        let reasons = unchecked_reasons(&out);
-        assert_eq!(reasons.len(), 1, "{reasons:?}");
-        let reason = reasons.iter().next().unwrap();
+        let reason = only_unchecked_reason(&out);
         assert!(reason.contains(words), "{reason}");
         assert!(reason.contains(&proxy.addr().to_string()), "{reason}");
         assert!(reason.contains("HTTPS_PROXY"), "{reason}");

@@ -1,27 +1,17 @@
 //! The binary as a user runs it: one scenario per test, asserting exit codes and output.
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
 
 use assert_cmd::Command;
+use binary::credaudit;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
 const DEMO: &str = "fixtures/demo/vault.json";
 const DEMO_CORPUS: &str = "fixtures/demo/pwned-sample.txt";
-
-/// The binary with a private home (no user config or cache leaks in) and a fixed "now".
-fn credaudit(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("credaudit").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
-        .env_remove("CREDAUDIT_CONFIG")
-        .env_remove("NO_COLOR");
-    cmd
-}
 
 /// `credaudit audit DEMO --hibp-file DEMO_CORPUS EXTRA...`: the demo vault, fully offline.
 fn audit_demo(home: &Path, extra: &[&str]) -> Command {

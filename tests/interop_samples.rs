@@ -9,29 +9,19 @@ mod samples;
 use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, ReadOptions, read_bytes};
 use samples::samples_dir;
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in read.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
+use std::path::PathBuf;
 
 #[test]
 fn no_sample_panics_and_errors_are_one_line() {
     let Some(dir) = samples_dir("no_sample_panics_and_errors_are_one_line") else {
         return;
     };
-    let mut all = Vec::new();
-    files(&dir, &mut all);
+    let mut all: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
     all.sort();
     let mut read = 0;
     let mut refused = 0;

@@ -11,6 +11,8 @@ use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
 use std::path::{Path, PathBuf};
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 #[path = "support/samples.rs"]
@@ -335,54 +337,42 @@ const fn s(
     }
 }
 
+/// A sample opened with a master password only.
+const fn pw(file: &'static str, password: &'static str, expect: Expect) -> Sample {
+    s(file, Some(password), None, expect)
+}
+
+/// A sample opened with a key file only.
+const fn key(file: &'static str, key_file: &'static str, expect: Expect) -> Sample {
+    s(file, None, Some(key_file), expect)
+}
+
 use Expect::{Fails, Logins};
 
 const KDBX2: &str = "(KeePass 2.0x era) is not supported";
 
 /// Everything INDEX.md lists under "KeePass binary databases".
 const SAMPLE_TABLE: &[Sample] = &[
-    s("keepassxc/NewDatabase.kdbx", Some("a"), None, Logins(2)),
-    s("keepassxc/NewDatabase2.kdbx", Some("a"), None, Logins(2)),
-    s(
-        "keepassxc/NewDatabaseMulti.kdbx",
-        Some("a"),
-        None,
-        Logins(4),
-    ),
-    s(
-        "keepassxc/NewDatabaseBrowser.kdbx",
-        Some("a"),
-        None,
-        Logins(2),
-    ),
-    s("keepassxc/MergeDatabase.kdbx", Some("a"), None, Logins(2)),
-    s("keepassxc/SyncDatabase.kdbx", Some("a"), None, Logins(3)),
-    s(
+    pw("keepassxc/NewDatabase.kdbx", "a", Logins(2)),
+    pw("keepassxc/NewDatabase2.kdbx", "a", Logins(2)),
+    pw("keepassxc/NewDatabaseMulti.kdbx", "a", Logins(4)),
+    pw("keepassxc/NewDatabaseBrowser.kdbx", "a", Logins(2)),
+    pw("keepassxc/MergeDatabase.kdbx", "a", Logins(2)),
+    pw("keepassxc/SyncDatabase.kdbx", "a", Logins(3)),
+    pw(
         "keepassxc/SyncDatabaseDifferentPassword.kdbx",
-        Some("b"),
-        None,
+        "b",
         Logins(3),
     ),
-    s("keepassxc/Format300.kdbx", Some("a"), None, Logins(1)),
-    s("keepassxc/Format400.kdbx", Some("t"), None, Logins(1)),
-    s("keepassxc/Format200.kdbx", Some("a"), None, Fails(KDBX2)),
-    s(
-        "keepassxc/ProtectedStrings.kdbx",
-        Some("masterpw"),
-        None,
-        Logins(1),
-    ),
-    s(
-        "keepassxc/NonAscii.kdbx",
-        Some("\u{394}\u{f6}\u{636}"),
-        None,
-        Logins(1),
-    ),
-    s("keepassxc/Compressed.kdbx", Some(""), None, Logins(1)),
-    s(
+    pw("keepassxc/Format300.kdbx", "a", Logins(1)),
+    pw("keepassxc/Format400.kdbx", "t", Logins(1)),
+    pw("keepassxc/Format200.kdbx", "a", Fails(KDBX2)),
+    pw("keepassxc/ProtectedStrings.kdbx", "masterpw", Logins(1)),
+    pw("keepassxc/NonAscii.kdbx", "\u{394}\u{f6}\u{636}", Logins(1)),
+    pw("keepassxc/Compressed.kdbx", "", Logins(1)),
+    pw(
         "keepassxc/BrokenHeaderHash.kdbx",
-        Some(""),
-        None,
+        "",
         Fails("header hash mismatch"),
     ),
     s(
@@ -391,200 +381,153 @@ const SAMPLE_TABLE: &[Sample] = &[
         Some("keepassxc/KeyFileProtected.key"),
         Logins(2),
     ),
-    s(
+    key(
         "keepassxc/KeyFileProtectedNoPassword.kdbx",
-        None,
-        Some("keepassxc/KeyFileProtectedNoPassword.key"),
+        "keepassxc/KeyFileProtectedNoPassword.key",
         Logins(2),
     ),
-    s(
+    key(
         "keepassxc/FileKeyXmlV2.kdbx",
-        None,
-        Some("keepassxc/FileKeyXmlV2.keyx"),
+        "keepassxc/FileKeyXmlV2.keyx",
         Logins(0),
     ),
-    s(
+    key(
         "keepassxc/FileKeyXmlV2HashFail.kdbx",
-        None,
-        Some("keepassxc/FileKeyXmlV2HashFail.keyx"),
+        "keepassxc/FileKeyXmlV2HashFail.keyx",
         Fails("invalid key file"),
     ),
-    s(
+    key(
         "keepassxc/FileKeyXmlV2BrokenHex.kdbx",
-        None,
-        Some("keepassxc/FileKeyXmlV2BrokenHex.keyx"),
+        "keepassxc/FileKeyXmlV2BrokenHex.keyx",
         Fails("invalid key file"),
     ),
-    s(
+    key(
         "keepassxc/FileKeyXmlBrokenBase64.kdbx",
-        None,
-        Some("keepassxc/FileKeyXmlBrokenBase64.key"),
+        "keepassxc/FileKeyXmlBrokenBase64.key",
         Fails("invalid key file"),
     ),
-    s(
+    key(
         "keepassxc/FileKeyBinary.kdbx",
-        None,
-        Some("keepassxc/FileKeyBinary.key"),
+        "keepassxc/FileKeyBinary.key",
         Fails(KDBX2),
     ),
-    s(
+    key(
         "keepassxc/FileKeyHex.kdbx",
-        None,
-        Some("keepassxc/FileKeyHex.key"),
+        "keepassxc/FileKeyHex.key",
         Fails(KDBX2),
     ),
-    s(
+    key(
         "keepassxc/FileKeyHashed.kdbx",
-        None,
-        Some("keepassxc/FileKeyHashed.key"),
+        "keepassxc/FileKeyHashed.key",
         Fails(KDBX2),
     ),
-    s(
+    key(
         "keepassxc/FileKeyXml.kdbx",
-        None,
-        Some("keepassxc/FileKeyXml.key"),
+        "keepassxc/FileKeyXml.key",
         Fails(KDBX2),
     ),
-    s(
-        "keepassxc/RecycleBinDisabled.kdbx",
-        Some("123"),
-        None,
-        Logins(5),
-    ),
-    s(
-        "keepassxc/RecycleBinEmpty.kdbx",
-        Some("123"),
-        None,
-        Logins(5),
-    ),
-    s(
-        "keepassxc/RecycleBinNotYetCreated.kdbx",
-        Some("123"),
-        None,
-        Logins(5),
-    ),
-    s(
-        "keepassxc/RecycleBinWithData.kdbx",
-        Some("123"),
-        None,
-        Logins(5),
-    ),
+    pw("keepassxc/RecycleBinDisabled.kdbx", "123", Logins(5)),
+    pw("keepassxc/RecycleBinEmpty.kdbx", "123", Logins(5)),
+    pw("keepassxc/RecycleBinNotYetCreated.kdbx", "123", Logins(5)),
+    pw("keepassxc/RecycleBinWithData.kdbx", "123", Logins(5)),
     // Needs a YubiKey as well: cannot be told from a wrong password, the message says what to do.
-    s(
+    pw(
         "keepassxc/YubiKeyProtectedPasswords.kdbx",
-        Some("a"),
-        None,
+        "a",
         Fails("YubiKey"),
     ),
-    s("keepassxc/basic.kdb", Some("masterpw"), None, Logins(1)),
-    s("keepassxc/Twofish.kdb", Some("masterpw"), None, Logins(0)),
+    pw("keepassxc/basic.kdb", "masterpw", Logins(1)),
+    pw("keepassxc/Twofish.kdb", "masterpw", Logins(0)),
     s(
         "keepassxc/CompositeKey.kdb",
         Some("mypassword"),
         Some("keepassxc/FileKeyHex.key"),
         Logins(0),
     ),
-    s(
+    key(
         "keepassxc/FileKeyBinary.kdb",
-        None,
-        Some("keepassxc/FileKeyBinary.key"),
+        "keepassxc/FileKeyBinary.key",
         Logins(0),
     ),
-    s(
+    key(
         "keepassxc/FileKeyHex.kdb",
-        None,
-        Some("keepassxc/FileKeyHex.key"),
+        "keepassxc/FileKeyHex.key",
         Logins(0),
     ),
-    s(
+    key(
         "keepassxc/FileKeyHashed.kdb",
-        None,
-        Some("keepassxc/FileKeyHashed.key"),
+        "keepassxc/FileKeyHashed.key",
         Logins(0),
     ),
     // KeePass 1 hashed the password as CP-1252 bytes: retried in that encoding.
-    s(
+    pw(
         "keepassxc/CP-1252.kdb",
-        Some("\u{201e}password\u{201d}"),
-        None,
+        "\u{201e}password\u{201d}",
         Logins(0),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_with_password.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(5),
     ),
-    s(
+    key(
         "keepass-rs/test_db_with_keyfile.kdbx",
-        None,
-        Some("keepass-rs/test_key.key"),
+        "keepass-rs/test_key.key",
         Logins(1),
     ),
-    s(
+    key(
         "keepass-rs/test_db_with_keyfile_xml.kdbx",
-        None,
-        Some("keepass-rs/test_key_xml.key"),
+        "keepass-rs/test_key_xml.key",
         Logins(6),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx3_with_chacha20_protected_fields.kdbx",
-        Some("password"),
-        None,
+        "password",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_aes.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_argon2.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_argon2_chacha20.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_argon2_twofish.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_argon2id.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_argon2id_chacha20.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_argon2id_twofish.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_password_deleted_entry.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(1),
     ),
-    s(
+    key(
         "keepass-rs/test_db_kdbx4_with_keyfile.kdbx",
-        None,
-        Some("keepass-rs/test_key.key"),
+        "keepass-rs/test_key.key",
         Logins(1),
     ),
     s(
@@ -599,71 +542,56 @@ const SAMPLE_TABLE: &[Sample] = &[
         Some("keepass-rs/test_db_kdbx4_with_keyfile_v2_alt.keyx"),
         Logins(2),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_totp_entry.kdbx",
-        Some("test"),
-        None,
+        "test",
         Logins(0),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx4_with_totp_sha512_entry.kdbx",
-        Some("test"),
-        None,
+        "test",
         Logins(0),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx41_with_password_aes.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(4),
     ),
-    s(
+    pw(
         "keepass-rs/test_db_kdbx41_features.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Logins(2),
     ),
-    s(
-        "keepass-rs/test_db_few_rounds.kdbx",
-        Some("demopass"),
-        None,
-        Logins(1),
-    ),
-    s(
+    pw("keepass-rs/test_db_few_rounds.kdbx", "demopass", Logins(1)),
+    pw(
         "keepass-rs/test_db_kdb_with_password.kdb",
-        Some("foobar"),
-        None,
+        "foobar",
         Logins(3),
     ),
     // HMAC-SHA1 challenge-response, not supported.
-    s(
+    pw(
         "keepass-rs/test_db_with_challenge_response_key.kdbx",
-        Some("demopass"),
-        None,
+        "demopass",
         Fails("YubiKey"),
     ),
-    s(
+    pw(
         "keepass-rs/broken_kdbx_version.kdbx",
-        Some("x"),
-        None,
+        "x",
         Fails("newer than the versions supported"),
     ),
-    s(
+    pw(
         "keepass-rs/broken_random_data.kdbx",
-        Some("x"),
-        None,
+        "x",
         Fails("not a KeePass database"),
     ),
-    s(
+    pw(
         "pass-import/db/keepass.kdbx",
-        Some("correct horse battery staple"),
-        None,
+        "correct horse battery staple",
         Logins(15),
     ),
-    s(
+    pw(
         "pass-import/export/keepass.kdbx",
-        Some("correct horse battery staple"),
-        None,
+        "correct horse battery staple",
         Logins(0),
     ),
 ];
@@ -1139,14 +1067,8 @@ fn the_same_database_reads_the_same_as_kdbx_31_40_41_and_xml_export() {
 fn the_same_database_gives_the_same_ranked_report() {
     let home = tempfile::tempdir().expect("tempdir");
     let report = |name: &str| -> serde_json::Value {
-        let output = assert_cmd::Command::cargo_bin("credaudit")
-            .expect("binary")
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("CREDAUDIT_NOW", "2026-11-25T00:00:00Z")
+        let output = binary::credaudit(home.path())
             .env("CREDAUDIT_TEST_PW", WRITER_PASSWORD)
-            .env_remove("CREDAUDIT_CONFIG")
             .args(["audit", "--breach", "off", "-o", "json"])
             .args(["--password-env", "CREDAUDIT_TEST_PW"])
             .arg(fixture(name))

@@ -6,25 +6,16 @@
 //! well-formed CSV and Bitwarden JSON give back exactly the passwords written; range bodies
 //! and the offline corpus answer the counts written.
 
+// The fuzz targets' reader call (no password: nothing here may start a key derivation).
+#[path = "../fuzz/fuzz_targets/common/mod.rs"]
+mod fuzz_common;
+
 use credaudit::breach::offline::OfflineCorpus;
 use credaudit::breach::range::RangeBody;
 use credaudit::breach::{BreachSource, NoProgress, Sha1Hash, Verdict};
 use credaudit::model::Format;
-use credaudit::secret::Secret;
-use credaudit::vault::{FormatError, ReadOptions, Vault, detect, read_bytes};
+use credaudit::vault::detect;
 use proptest::prelude::*;
-
-fn read(data: &[u8], format: Option<Format>) -> Result<Vault, FormatError> {
-    // No password: nothing here may start a key derivation.
-    let mut ask = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
-    let mut options = ReadOptions {
-        format,
-        key_file: None,
-        password: &mut ask,
-        include_recycled: false,
-    };
-    read_bytes("proptest", data, 0, &mut options)
-}
 
 fn any_format() -> impl Strategy<Value = Option<Format>> {
     prop_oneof![
@@ -70,7 +61,7 @@ proptest! {
 
     #[test]
     fn readers_never_panic(data in input_bytes(), format in any_format()) {
-        match read(&data, format) {
+        match fuzz_common::read(&data, format, None) {
             Ok(vault) => prop_assert!(vault.entries.iter().all(|e| !e.password.is_empty())),
             Err(e) => prop_assert!(!e.to_string().contains('\n'), "{}", e),
         }
@@ -98,7 +89,7 @@ proptest! {
             csv.push_str(&[csv_field(name), csv_field(&url), csv_field(user), csv_field(password)].join(","));
             csv.push_str(eol);
         }
-        let vault = read(csv.as_bytes(), Some(Format::ChromeCsv)).expect("well-formed CSV reads");
+        let vault = fuzz_common::read(csv.as_bytes(), Some(Format::ChromeCsv), None).expect("well-formed CSV reads");
         let got: Vec<&str> = vault.entries.iter().map(|e| e.password.expose()).collect();
         let want: Vec<&str> = rows.iter().map(|r| r.3.as_str()).collect();
         prop_assert_eq!(got, want);
@@ -119,7 +110,7 @@ proptest! {
             .collect();
         let export = serde_json::json!({"encrypted": false, "folders": [], "items": items});
         let bytes = serde_json::to_vec(&export).expect("json");
-        let vault = read(&bytes, None).expect("well-formed export reads");
+        let vault = fuzz_common::read(&bytes, None, None).expect("well-formed export reads");
         prop_assert_eq!(vault.format, Format::BitwardenJson);
         let got: Vec<&str> = vault.entries.iter().map(|e| e.password.expose()).collect();
         let want: Vec<&str> = export["items"]

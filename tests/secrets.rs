@@ -2,10 +2,13 @@
 //! stdout, stderr, the output file, the baseline or the range cache, for every fixture and
 //! every output format; online too, with the range cache in place.
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
 
 use assert_cmd::Command;
+use binary::credaudit;
 use credaudit::breach::{Sha1Hash, hex_upper};
 use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, Input, ReadOptions, read};
@@ -14,21 +17,17 @@ use std::path::{Path, PathBuf};
 /// Fixtures readable without a password, with the extra arguments they need.
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|path| {
+            !path
                 .extension()
                 .is_some_and(|e| e == "md" || e == "txt" || e == "key" || e == "keyx" || e == "rs")
-            {
-                out.push(path);
-            }
-        }
-    }
+        })
+        .collect();
     out.sort();
     out
 }
@@ -128,11 +127,7 @@ fn no_secret_reaches_any_output() {
             let home = tempfile::tempdir().unwrap();
             let out_file = home.path().join("report.out");
             let baseline = home.path().join("baseline.json");
-            let output = Command::cargo_bin("credaudit")
-                .unwrap()
-                .env("HOME", home.path())
-                .env("XDG_CONFIG_HOME", home.path().join("config"))
-                .env("XDG_CACHE_HOME", home.path().join("cache"))
+            let output = credaudit(home.path())
                 .args(["audit", "--hibp-file"])
                 .arg(&corpus)
                 .arg(&fixture)
@@ -152,11 +147,8 @@ fn no_secret_reaches_any_output() {
             let label = format!("{} -o {format}", fixture.display());
             scan(&format!("{label} stdout"), &output.stdout, &needles);
             scan(&format!("{label} stderr"), &output.stderr, &needles);
-            let mut cmd = Command::cargo_bin("credaudit").unwrap();
-            cmd.env("HOME", home.path())
-                .env("XDG_CONFIG_HOME", home.path().join("config"))
-                .env("XDG_CACHE_HOME", home.path().join("cache"))
-                .args(["audit", "--hibp-file"])
+            let mut cmd = credaudit(home.path());
+            cmd.args(["audit", "--hibp-file"])
                 .arg(&corpus)
                 .arg(&fixture)
                 .args(["-o", format, "--output-file"])

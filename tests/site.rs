@@ -9,23 +9,29 @@ use credaudit::site::{
 };
 use proptest::prelude::*;
 
-fn host(url: &str) -> Option<String> {
-    host_of(url)
+/// Checks `host_of` on each `(value, expected host)`.
+fn assert_hosts(cases: &[(&str, Option<&str>)]) {
+    for (url, expected) in cases {
+        assert_eq!(host_of(url).as_deref(), *expected, "host of {url:?}");
+    }
+}
+
+/// Checks `registrable_domain` on each `(host, expected domain)`.
+fn assert_registrable(cases: &[(&str, &str)]) {
+    for (host, expected) in cases {
+        assert_eq!(registrable_domain(host), *expected, "domain of {host:?}");
+    }
 }
 
 #[test]
 fn bare_hosts_without_a_scheme() {
-    assert_eq!(host("example.com/login").as_deref(), Some("example.com"));
-    assert_eq!(
-        host("example.com:8080/login").as_deref(),
-        Some("example.com")
-    );
-    assert_eq!(host("mastodon.social").as_deref(), Some("mastodon.social"));
-    assert_eq!(
-        host("Login.Example.COM").as_deref(),
-        Some("login.example.com")
-    );
-    assert_eq!(host("example.com\\login").as_deref(), Some("example.com"));
+    assert_hosts(&[
+        ("example.com/login", Some("example.com")),
+        ("example.com:8080/login", Some("example.com")),
+        ("mastodon.social", Some("mastodon.social")),
+        ("Login.Example.COM", Some("login.example.com")),
+        ("example.com\\login", Some("example.com")),
+    ]);
     // A bare host has no scheme: it is never an http:// login.
     let bare = SiteUrl::parse("example.com/login").unwrap();
     assert_eq!(bare.scheme(), None);
@@ -38,69 +44,72 @@ fn bare_hosts_without_a_scheme() {
 
 #[test]
 fn app_schemes() {
-    assert_eq!(
-        host("androidapp://com.Example.App").as_deref(),
-        Some("com.example.app")
-    );
-    assert_eq!(
-        host("androidapp://com.example.app/path?x=1").as_deref(),
-        Some("com.example.app")
-    );
+    assert_hosts(&[
+        ("androidapp://com.Example.App", Some("com.example.app")),
+        (
+            "androidapp://com.example.app/path?x=1",
+            Some("com.example.app"),
+        ),
+        ("ios://", None),
+    ]);
     assert_eq!(
         SiteUrl::parse("androidapp://com.example.app")
             .unwrap()
             .scheme(),
         Some("androidapp")
     );
-    assert_eq!(host("ios://").as_deref(), None);
 }
 
 #[test]
 fn ip_addresses() {
-    assert_eq!(
-        host("http://192.168.1.1:8080/admin").as_deref(),
-        Some("192.168.1.1")
-    );
-    assert_eq!(host("http://[::1]:80/").as_deref(), Some("::1"));
-    assert_eq!(host("http://[FE80::1]/").as_deref(), Some("fe80::1"));
-    assert_eq!(host("10.0.0.7/login").as_deref(), Some("10.0.0.7"));
-    assert_eq!(registrable_domain("10.0.0.1"), "10.0.0.1");
-    assert_eq!(registrable_domain("fe80::1"), "fe80::1");
+    assert_hosts(&[
+        ("http://192.168.1.1:8080/admin", Some("192.168.1.1")),
+        ("http://[::1]:80/", Some("::1")),
+        ("http://[FE80::1]/", Some("fe80::1")),
+        ("10.0.0.7/login", Some("10.0.0.7")),
+        // The url crate reads the other IPv4 spellings too: a loopback stays a loopback.
+        ("http://2130706433/", Some("127.0.0.1")),
+    ]);
+    assert_registrable(&[("10.0.0.1", "10.0.0.1"), ("fe80::1", "fe80::1")]);
     assert!(site_labels("192.168.1.1").is_empty());
     assert!(site_labels("::1").is_empty());
-    assert!(is_private_host("10.0.0.7"));
-    assert!(is_private_host("172.16.5.4"));
-    assert!(is_private_host("169.254.1.1"));
-    assert!(is_private_host("fd00::1"));
-    assert!(is_private_host("fe80::1"));
-    assert!(!is_private_host("8.8.8.8"));
-    assert!(!is_private_host("2001:db8::1"));
-    assert!(is_loopback_host("127.0.0.1"));
-    assert!(is_loopback_host("127.9.9.9"));
-    assert!(is_loopback_host("::1"));
-    assert!(is_loopback_host("::ffff:127.0.0.1"));
-    assert!(is_loopback_host("localhost"));
-    assert!(is_loopback_host("app.localhost"));
-    assert!(!is_loopback_host("localhost.example.com"));
-    // The url crate reads the other IPv4 spellings too: a loopback stays a loopback.
-    assert_eq!(host("http://2130706433/").as_deref(), Some("127.0.0.1"));
+    for (host, private) in [
+        ("10.0.0.7", true),
+        ("172.16.5.4", true),
+        ("169.254.1.1", true),
+        ("fd00::1", true),
+        ("fe80::1", true),
+        ("8.8.8.8", false),
+        ("2001:db8::1", false),
+    ] {
+        assert_eq!(is_private_host(host), private, "{host} private");
+    }
+    for (host, loopback) in [
+        ("127.0.0.1", true),
+        ("127.9.9.9", true),
+        ("::1", true),
+        ("::ffff:127.0.0.1", true),
+        ("localhost", true),
+        ("app.localhost", true),
+        ("localhost.example.com", false),
+    ] {
+        assert_eq!(is_loopback_host(host), loopback, "{host} loopback");
+    }
 }
 
 #[test]
 fn internationalized_names() {
-    assert_eq!(
-        host("https://Bücher.de/login").as_deref(),
-        Some("bücher.de")
-    );
-    assert_eq!(
-        host("https://www.xn--bcher-kva.de/").as_deref(),
-        Some("www.bücher.de")
-    );
-    assert_eq!(registrable_domain("www.bücher.de"), "bücher.de");
+    assert_hosts(&[
+        ("https://Bücher.de/login", Some("bücher.de")),
+        ("https://www.xn--bcher-kva.de/", Some("www.bücher.de")),
+    ]);
+    // The last: a public suffix that is itself internationalized.
+    assert_registrable(&[
+        ("www.bücher.de", "bücher.de"),
+        ("www.例え.東京.jp", "例え.東京.jp"),
+    ]);
     assert_eq!(site_labels("www.bücher.de"), vec!["bücher"]);
     assert_eq!(site_name("shop.bücher.de"), "bücher");
-    // A public suffix that is itself internationalized.
-    assert_eq!(registrable_domain("www.例え.東京.jp"), "例え.東京.jp");
     assert_eq!(site_labels("www.例え.東京.jp"), vec!["例え"]);
     // In a report the URL keeps its xn-- form: look-alike letters stay visible.
     assert_eq!(
@@ -111,20 +120,16 @@ fn internationalized_names() {
 
 #[test]
 fn ports_and_user_info() {
-    assert_eq!(
-        host("https://user:pw@Login.Example.com:8443/x?y#z").as_deref(),
-        Some("login.example.com")
-    );
-    assert_eq!(
-        host("https://user@example.com:8443/x?y").as_deref(),
-        Some("example.com")
-    );
-    // An @ in the password: the host is after the last one.
-    assert_eq!(
-        host("https://user:p@ss@example.com/").as_deref(),
-        Some("example.com")
-    );
-    assert_eq!(host("john@example.com").as_deref(), Some("example.com"));
+    assert_hosts(&[
+        (
+            "https://user:pw@Login.Example.com:8443/x?y#z",
+            Some("login.example.com"),
+        ),
+        ("https://user@example.com:8443/x?y", Some("example.com")),
+        // An @ in the password: the host is after the last one.
+        ("https://user:p@ss@example.com/", Some("example.com")),
+        ("john@example.com", Some("example.com")),
+    ]);
     assert_eq!(
         SiteUrl::parse("http://user:secret@shop.example.com:8080/login?token=abc#f")
             .unwrap()
@@ -135,44 +140,37 @@ fn ports_and_user_info() {
 
 #[test]
 fn whitespace_and_junk() {
-    assert_eq!(
-        host("  https://example.com/login \n").as_deref(),
-        Some("example.com")
-    );
-    assert_eq!(
-        host("\thttps://example.com").as_deref(),
-        Some("example.com")
-    );
-    assert_eq!(host("https://exa mple.com").as_deref(), None);
-    assert_eq!(host("Example Login Page").as_deref(), None);
-    assert_eq!(host("").as_deref(), None);
-    assert_eq!(host("   ").as_deref(), None);
-    assert_eq!(host("https://").as_deref(), None);
-    assert_eq!(host("file:///home/me/notes.txt").as_deref(), None);
-    assert_eq!(
-        host("https://www.amazon.co.jp.").as_deref(),
-        Some("www.amazon.co.jp")
-    );
+    assert_hosts(&[
+        ("  https://example.com/login \n", Some("example.com")),
+        ("\thttps://example.com", Some("example.com")),
+        ("https://exa mple.com", None),
+        ("Example Login Page", None),
+        ("", None),
+        ("   ", None),
+        ("https://", None),
+        ("file:///home/me/notes.txt", None),
+        ("https://www.amazon.co.jp.", Some("www.amazon.co.jp")),
+    ]);
 }
 
 #[test]
 fn registrable_domains_from_the_public_suffix_list() {
-    assert_eq!(registrable_domain("www.amazon.co.jp"), "amazon.co.jp");
-    assert_eq!(registrable_domain("login.example.com"), "example.com");
-    assert_eq!(registrable_domain("www.bbc.co.uk"), "bbc.co.uk");
-    // Suffixes the old hand list did not have.
-    assert_eq!(registrable_domain("shop.example.com.de"), "example.com.de");
-    assert_eq!(
-        registrable_domain("a.b.example.kawasaki.jp"),
-        "b.example.kawasaki.jp"
-    );
-    assert_eq!(registrable_domain("fril.jp"), "fril.jp");
-    // Private section: each user's pages are a site of their own.
-    assert_eq!(registrable_domain("alice.github.io"), "alice.github.io");
-    // Public suffixes and unknown single labels are their own registrable domain.
-    assert_eq!(registrable_domain("co.uk"), "co.uk");
-    assert_eq!(registrable_domain("router"), "router");
-    assert_eq!(registrable_domain("nas.local"), "nas.local");
+    assert_registrable(&[
+        ("www.amazon.co.jp", "amazon.co.jp"),
+        ("login.example.com", "example.com"),
+        ("example.com", "example.com"),
+        ("www.bbc.co.uk", "bbc.co.uk"),
+        // Suffixes the old hand list did not have.
+        ("shop.example.com.de", "example.com.de"),
+        ("a.b.example.kawasaki.jp", "b.example.kawasaki.jp"),
+        ("fril.jp", "fril.jp"),
+        // Private section: each user's pages are a site of their own.
+        ("alice.github.io", "alice.github.io"),
+        // Public suffixes and unknown single labels are their own registrable domain.
+        ("co.uk", "co.uk"),
+        ("router", "router"),
+        ("nas.local", "nas.local"),
+    ]);
     assert_eq!(site_labels("login.amazon.co.jp"), vec!["login", "amazon"]);
     assert_eq!(site_labels("www.ebay.com"), vec!["ebay"]);
     assert_eq!(site_labels("router"), vec!["router"]);

@@ -141,14 +141,7 @@ mod tests {
     fn e(id: &str, title: &str, url: &str, pw: &str) -> Entry {
         Entry {
             id: EntryId(id.into()),
-            title: title.into(),
-            urls: if url.is_empty() {
-                vec![]
-            } else {
-                vec![url.into()]
-            },
-            password: pw.into(),
-            ..Default::default()
+            ..Entry::test_login(title, url, pw)
         }
     }
 

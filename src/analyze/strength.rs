@@ -273,15 +273,8 @@ mod tests {
 
     fn entry(title: &str, user: &str, url: &str, pw: &str) -> Entry {
         Entry {
-            title: title.into(),
             username: user.into(),
-            urls: if url.is_empty() {
-                vec![]
-            } else {
-                vec![url.into()]
-            },
-            password: pw.into(),
-            ..Default::default()
+            ..Entry::test_login(title, url, pw)
         }
     }
 
@@ -374,36 +367,29 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(kind(&entry("Bank card", "", "", "1234")), WeakKind::Pin);
-        assert_eq!(kind(&entry("Card PIN", "", "", "abcd")), WeakKind::Pin);
-        assert_eq!(
-            kind(&entry("Karte Geheimzahl", "", "", "9876")),
-            WeakKind::Pin
-        );
-        assert_eq!(kind(&entry("Phone pin code", "", "", "a")), WeakKind::Pin);
-        assert_eq!(
-            kind(&entry("Pinterest", "bob", "", "hunter2")),
-            WeakKind::Password
-        );
-        // Digits on a web login are a (bad) password, not a PIN.
-        assert_eq!(
-            kind(&entry("Shop", "bob", "https://shop.example", "12345678")),
-            WeakKind::Password
-        );
-        assert_eq!(
-            kind(&entry("Office", "", "", "ABCDE-12345-FGHIJ")),
-            WeakKind::LicenseKey
-        );
-        assert_eq!(
-            kind(&entry("Windows product key", "", "", "x")),
-            WeakKind::LicenseKey
-        );
+        // (title, username, url, password, kind)
+        for (title, user, url, pw, expected) in [
+            ("Bank card", "", "", "1234", WeakKind::Pin),
+            ("Card PIN", "", "", "abcd", WeakKind::Pin),
+            ("Karte Geheimzahl", "", "", "9876", WeakKind::Pin),
+            ("Phone pin code", "", "", "a", WeakKind::Pin),
+            ("Pinterest", "bob", "", "hunter2", WeakKind::Password),
+            // Digits on a web login are a (bad) password, not a PIN.
+            (
+                "Shop",
+                "bob",
+                "https://shop.example",
+                "12345678",
+                WeakKind::Password,
+            ),
+            ("Office", "", "", "ABCDE-12345-FGHIJ", WeakKind::LicenseKey),
+            ("Windows product key", "", "", "x", WeakKind::LicenseKey),
+            ("Mail", "bob", "", "Abcdef-12", WeakKind::Password),
+        ] {
+            assert_eq!(kind(&entry(title, user, url, pw)), expected, "{title}");
+        }
         let mut g = entry("Photoshop", "", "", "whatever");
         g.group = vec!["Root".into(), "Licenses".into()];
         assert_eq!(kind(&g), WeakKind::LicenseKey);
-        assert_eq!(
-            kind(&entry("Mail", "bob", "", "Abcdef-12")),
-            WeakKind::Password
-        );
     }
 }

@@ -157,15 +157,7 @@ mod tests {
     use super::*;
 
     fn e(title: &str, url: &str) -> Entry {
-        Entry {
-            title: title.into(),
-            urls: if url.is_empty() {
-                vec![]
-            } else {
-                vec![url.into()]
-            },
-            ..Default::default()
-        }
+        Entry::test_login(title, url, "")
     }
 
     #[test]

@@ -275,6 +275,25 @@ impl HibpServer {
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
+        Self::spawn(addr, move |state, stop, connections| {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                connections.fetch_add(1, Ordering::SeqCst);
+                let (state, stop) = (state.clone(), stop.clone());
+                std::thread::spawn(move || serve_connection(stream, &state, &stop));
+            }
+        })
+    }
+
+    /// The state both the plain and the HTTPS server start from (empty corpus, padding on),
+    /// with `accept_loop` running on its own thread until `stop` is set.
+    fn spawn(
+        addr: SocketAddr,
+        accept_loop: impl FnOnce(Arc<Mutex<State>>, Arc<AtomicBool>, Arc<AtomicU64>) + Send + 'static,
+    ) -> Self {
         let state = Arc::new(Mutex::new(State {
             padding: true,
             line_ending: "\r\n".into(),
@@ -285,17 +304,7 @@ impl HibpServer {
         let connections = Arc::new(AtomicU64::new(0));
         let accept = {
             let (state, stop, connections) = (state.clone(), stop.clone(), connections.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    connections.fetch_add(1, Ordering::SeqCst);
-                    let (state, stop) = (state.clone(), stop.clone());
-                    std::thread::spawn(move || serve_connection(stream, &state, &stop));
-                }
-            })
+            std::thread::spawn(move || accept_loop(state, stop, connections))
         };
         Self {
             addr,
@@ -693,60 +702,42 @@ impl HibpServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("local addr");
-        let state = Arc::new(Mutex::new(State {
-            padding: true,
-            line_ending: "\r\n".into(),
-            filler_rows: FILLER_ROWS,
-            ..State::default()
-        }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let connections = Arc::new(AtomicU64::new(0));
-        let accept = {
-            let (state, stop, connections) = (state.clone(), stop.clone(), connections.clone());
-            std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(async move {
-                    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                    loop {
-                        let Ok((tcp, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        if stop.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        connections.fetch_add(1, Ordering::SeqCst);
-                        let (acceptor, state) = (acceptor.clone(), state.clone());
-                        tokio::spawn(async move {
-                            let Ok(stream) = acceptor.accept(tcp).await else {
-                                return;
-                            };
-                            let seed = Arc::new(Mutex::new(
-                                0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id()),
-                            ));
-                            let service = hyper::service::service_fn(move |request| {
-                                https_answer(request, state.clone(), seed.clone())
-                            });
-                            let _ = hyper_util::server::conn::auto::Builder::new(
-                                hyper_util::rt::TokioExecutor::new(),
-                            )
-                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                            .await;
-                        });
+        Self::spawn(addr, move |state, stop, connections| {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                loop {
+                    let Ok((tcp, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    if stop.load(Ordering::SeqCst) {
+                        break;
                     }
-                });
-            })
-        };
-        Self {
-            addr,
-            state,
-            stop,
-            accept: Some(accept),
-            connections,
-        }
+                    connections.fetch_add(1, Ordering::SeqCst);
+                    let (acceptor, state) = (acceptor.clone(), state.clone());
+                    tokio::spawn(async move {
+                        let Ok(stream) = acceptor.accept(tcp).await else {
+                            return;
+                        };
+                        let seed = Arc::new(Mutex::new(
+                            0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id()),
+                        ));
+                        let service = hyper::service::service_fn(move |request| {
+                            https_answer(request, state.clone(), seed.clone())
+                        });
+                        let _ = hyper_util::server::conn::auto::Builder::new(
+                            hyper_util::rt::TokioExecutor::new(),
+                        )
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                    });
+                }
+            });
+        })
     }
 
     /// `https://127.0.0.1:PORT` (for a server from [`HibpServer::start_https`]).

@@ -504,6 +504,24 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     enc.finish().expect("gzip")
 }
 
+/// How wide the length of a header field is: `u16` in KDBX 3.1, `u32` in KDBX 4.
+enum LengthWidth {
+    U16,
+    U32,
+}
+
+/// Appends header fields as KDBX writes them: one id byte, the value's length, the value.
+fn push_fields(out: &mut Vec<u8>, width: LengthWidth, fields: &[(u8, &[u8])]) {
+    for (id, value) in fields {
+        out.push(*id);
+        match width {
+            LengthWidth::U16 => out.extend_from_slice(&(value.len() as u16).to_le_bytes()),
+            LengthWidth::U32 => out.extend_from_slice(&(value.len() as u32).to_le_bytes()),
+        }
+        out.extend_from_slice(value);
+    }
+}
+
 const CIPHER_AES256: [u8; 16] = [
     0x31, 0xc1, 0xf2, 0xe6, 0xbf, 0x71, 0x43, 0x50, 0xbe, 0x58, 0x05, 0x21, 0x6a, 0xfc, 0x5a, 0xff,
 ];
@@ -531,21 +549,22 @@ pub fn kdbx3(db: &Db, key: Key<'_>, rounds: u64, label: &str) -> Vec<u8> {
 
     let mut header = SIG.to_vec();
     header.extend_from_slice(&[1, 0, 3, 0]); // version 3.1
-    let mut field = |id: u8, value: &[u8]| {
-        header.push(id);
-        header.extend_from_slice(&(value.len() as u16).to_le_bytes());
-        header.extend_from_slice(value);
-    };
-    field(2, &CIPHER_AES256);
-    field(3, &1u32.to_le_bytes());
-    field(4, &master_seed);
-    field(5, &transform_seed);
-    field(6, &rounds.to_le_bytes());
-    field(7, &iv);
-    field(8, &stream_key);
-    field(9, &stream_start);
-    field(10, &2u32.to_le_bytes());
-    field(0, b"\r\n\r\n");
+    push_fields(
+        &mut header,
+        LengthWidth::U16,
+        &[
+            (2, &CIPHER_AES256),
+            (3, &1u32.to_le_bytes()),
+            (4, &master_seed),
+            (5, &transform_seed),
+            (6, &rounds.to_le_bytes()),
+            (7, &iv),
+            (8, &stream_key),
+            (9, &stream_start),
+            (10, &2u32.to_le_bytes()),
+            (0, b"\r\n\r\n"),
+        ],
+    );
     let header_hash: [u8; 32] = Sha256::digest(&header).into();
 
     let stream_key_hash: [u8; 32] = Sha256::digest(&stream_key).into();
@@ -663,17 +682,18 @@ pub fn kdbx4(db: &Db, key: Key<'_>, kdf: Kdf4, minor: u16, label: &str) -> Vec<u
     let mut header = SIG.to_vec();
     header.extend_from_slice(&minor.to_le_bytes());
     header.extend_from_slice(&4u16.to_le_bytes());
-    let mut field = |id: u8, value: &[u8]| {
-        header.push(id);
-        header.extend_from_slice(&(value.len() as u32).to_le_bytes());
-        header.extend_from_slice(value);
-    };
-    field(2, &CIPHER_AES256);
-    field(3, &1u32.to_le_bytes());
-    field(4, &master_seed);
-    field(7, &iv);
-    field(11, &params);
-    field(0, b"\r\n\r\n");
+    push_fields(
+        &mut header,
+        LengthWidth::U32,
+        &[
+            (2, &CIPHER_AES256),
+            (3, &1u32.to_le_bytes()),
+            (4, &master_seed),
+            (7, &iv),
+            (11, &params),
+            (0, b"\r\n\r\n"),
+        ],
+    );
 
     let hash = Sha512::digest(&stream_key);
     let mut chacha =
@@ -687,14 +707,11 @@ pub fn kdbx4(db: &Db, key: Key<'_>, kdf: Kdf4, minor: u16, label: &str) -> Vec<u
     .document(db, None);
 
     let mut inner = Vec::new();
-    let mut inner_field = |id: u8, value: &[u8]| {
-        inner.push(id);
-        inner.extend_from_slice(&(value.len() as u32).to_le_bytes());
-        inner.extend_from_slice(value);
-    };
-    inner_field(1, &3u32.to_le_bytes());
-    inner_field(2, &stream_key);
-    inner_field(0, &[]);
+    push_fields(
+        &mut inner,
+        LengthWidth::U32,
+        &[(1, &3u32.to_le_bytes()), (2, &stream_key), (0, &[])],
+    );
     inner.extend_from_slice(xml.as_bytes());
 
     let master_key: [u8; 32] = Sha256::new()

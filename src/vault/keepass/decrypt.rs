@@ -18,7 +18,7 @@ use super::header::{CIPHER_CHACHA20, Kdbx3, Kdbx4, Kdf, corrupt, u32_of};
 use crate::secret::Secret;
 use crate::vault::FormatError;
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockModeDecrypt, KeyIvInit, StreamCipher};
+use cbc::cipher::{BlockCipherDecrypt, BlockModeDecrypt, KeyIvInit, StreamCipher};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha512};
 use std::io::Read;
@@ -205,17 +205,9 @@ fn outer_decrypt(
 ) -> Result<usize, OuterError> {
     let failed = || OuterError::Other(corrupt("decryption failed"));
     if cipher == CIPHER_AES256 {
-        cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
-            .map_err(|_| failed())?
-            .decrypt_padded::<Pkcs7>(buf)
-            .map(<[u8]>::len)
-            .map_err(|_| OuterError::Padding)
+        cbc_decrypt::<aes::Aes256>(key, iv, buf)
     } else if cipher == CIPHER_TWOFISH {
-        cbc::Decryptor::<twofish::Twofish>::new_from_slices(key, iv)
-            .map_err(|_| failed())?
-            .decrypt_padded::<Pkcs7>(buf)
-            .map(<[u8]>::len)
-            .map_err(|_| OuterError::Padding)
+        cbc_decrypt::<twofish::Twofish>(key, iv, buf)
     } else if cipher == CIPHER_CHACHA20 {
         let mut c = chacha20::ChaCha20::new_from_slices(key, iv).map_err(|_| failed())?;
         c.apply_keystream(buf);
@@ -223,6 +215,19 @@ fn outer_decrypt(
     } else {
         Err(OuterError::Other(corrupt("unknown outer cipher")))
     }
+}
+
+/// CBC with PKCS#7 padding; bad padding is how KDBX 3.1 reports a wrong key.
+fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(
+    key: &[u8; 32],
+    iv: &[u8],
+    buf: &mut [u8],
+) -> Result<usize, OuterError> {
+    cbc::Decryptor::<C>::new_from_slices(key, iv)
+        .map_err(|_| OuterError::Other(corrupt("decryption failed")))?
+        .decrypt_padded::<Pkcs7>(buf)
+        .map(<[u8]>::len)
+        .map_err(|_| OuterError::Padding)
 }
 
 /// Gunzips (compression 1) or copies (0) the payload. A gzip error reads as "cut short",

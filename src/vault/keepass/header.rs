@@ -483,22 +483,18 @@ fn kdf_of<'a>(items: &[VdItem<'a>]) -> Result<Kdf<'a>, FormatError> {
     } else {
         return Err(corrupt("unknown key derivation function"));
     };
-    let memory = get_u64("M")?;
-    let salt = get("S", 0x42)?;
-    let iterations = get_u64("I")?;
-    let parallelism = get_u32("P")?;
-    let version = match get_u32("V")? {
-        0x10 => kdbx_argon2::Version::Version10,
-        0x13 => kdbx_argon2::Version::Version13,
-        v => return Err(corrupt(&format!("invalid Argon2 version {v:#x}"))),
-    };
+    // Read in the crate's order, so a file with several bad parameters names the same one.
     Ok(Kdf::Argon2 {
         variant,
-        version,
-        salt,
-        memory,
-        iterations,
-        parallelism,
+        memory: get_u64("M")?,
+        salt: get("S", 0x42)?,
+        iterations: get_u64("I")?,
+        parallelism: get_u32("P")?,
+        version: match get_u32("V")? {
+            0x10 => kdbx_argon2::Version::Version10,
+            0x13 => kdbx_argon2::Version::Version13,
+            v => return Err(corrupt(&format!("invalid Argon2 version {v:#x}"))),
+        },
     })
 }
 
