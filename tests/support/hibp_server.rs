@@ -718,6 +718,9 @@ impl HibpServer {
                         break;
                     }
                     connections.fetch_add(1, Ordering::SeqCst);
+                    // As the plain server: without it, Nagle holds back the TLS record that
+                    // ends a response until the client acknowledges the previous one.
+                    let _ = tcp.set_nodelay(true);
                     let (acceptor, state) = (acceptor.clone(), state.clone());
                     tokio::spawn(async move {
                         let Ok(stream) = acceptor.accept(tcp).await else {
