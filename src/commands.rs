@@ -159,6 +159,11 @@ fn read_vaults(
         password: &mut password,
         include_recycled: settings.include_recycled,
     };
+    if !settings.output.quiet
+        && let Some(note) = terminal::swap_note()
+    {
+        eprintln!("{note}");
+    }
     let mut vaults = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
         let read = vault::read_limited(input, index, &mut options, &settings.limits);

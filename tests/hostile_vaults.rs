@@ -332,4 +332,3 @@ fn xml_v1_key_file_with_whitespace_opens_the_database() {
         .expect("whitespace around the key data is accepted");
     assert_eq!(vault.entries.len(), 3);
 }
-
