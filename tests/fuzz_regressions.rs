@@ -81,9 +81,9 @@ fn assert_refused(result: Result<Vault, FormatError>, what: &str) {
 #[test]
 fn kdbx4_absurd_aes_rounds_are_refused() {
     let file = set_kdbx4_kdf_param(&fixture("kdbx/keyfile-only.kdbx"), b"R", 1 << 40);
-    assert_refused(read(&file, None, Some("a")), "AES key-derivation rounds");
+    assert_refused(read(&file, None, Some("a")), "AES-KDF rounds");
     // No password given: the header alone is refused too.
-    assert_refused(read(&file, None, None), "AES key-derivation rounds");
+    assert_refused(read(&file, None, None), "AES-KDF rounds");
 }
 
 /// kdbx_header: the same with 2^40 Argon2 passes.
@@ -158,7 +158,7 @@ fn kdbx3_with_rounds(rounds: u64) -> Vec<u8> {
 fn kdbx3_absurd_transform_rounds_are_refused() {
     assert_refused(
         read(&kdbx3_with_rounds(1 << 40), None, Some("a")),
-        "AES key-derivation rounds",
+        "AES-KDF rounds",
     );
     // Few rounds: the header passes, the (garbage) payload is a wrong key or corrupt.
     assert!(!matches!(
@@ -176,5 +176,5 @@ fn kdb_absurd_transform_rounds_are_refused() {
     h.resize(120, 7); // seeds, IV, counts, content hash, transform seed
     h.extend_from_slice(&u32::MAX.to_le_bytes());
     h.extend_from_slice(&[0; 16]);
-    assert_refused(read(&h, None, Some("a")), "AES key-derivation rounds");
+    assert_refused(read(&h, None, Some("a")), "AES-KDF rounds");
 }

@@ -332,3 +332,43 @@ fn xml_v1_key_file_with_whitespace_opens_the_database() {
         .expect("whitespace around the key data is accepted");
     assert_eq!(vault.entries.len(), 3);
 }
+
+/// A password over 4 KiB is its own finding and no input to the variant and strength rules
+/// (a 1 GiB one used to abort the variant analysis).
+#[test]
+fn an_over_long_password_is_its_own_finding() {
+    use credaudit::analyze::{self, LONG_PASSWORD_BYTES, Settings};
+    use credaudit::breach::NoProgress;
+    use credaudit::model::{Entry, EntryId};
+    use credaudit::rank::{self, Policy, ReasonCode};
+    let long = "a".repeat(1 << 20);
+    let entry = |id: &str, pw: &str| Entry {
+        id: EntryId(id.into()),
+        title: id.into(),
+        password: pw.into(),
+        ..Default::default()
+    };
+    let entries = vec![
+        entry("long", &long),
+        entry("long-too", &format!("{long}b")),
+        entry("short", "aaaaaaaa1"),
+    ];
+    let findings = analyze::run(&entries, None, &Settings::default(), &NoProgress);
+    let f = &findings.entries;
+    assert!(f[0].long_password && f[1].long_password && !f[2].long_password);
+    assert!(f[0].strength.is_none() && !f[0].weak, "not scored");
+    assert!(findings.variant_clusters.is_empty(), "not a variant input");
+    assert!(LONG_PASSWORD_BYTES < long.len());
+    let rows = rank::rank(&entries, &findings, &Policy::default());
+    let row = rows
+        .iter()
+        .find(|r| entries[r.entry].id.0 == "long")
+        .expect("a row");
+    assert!(
+        row.reasons
+            .iter()
+            .any(|r| r.code == ReasonCode::LongPassword),
+        "{:?}",
+        row.reasons.iter().map(|r| r.code).collect::<Vec<_>>()
+    );
+}

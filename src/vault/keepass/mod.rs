@@ -115,6 +115,35 @@ pub fn read_xml(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatEr
     Ok(())
 }
 
+/// Fuzzing entry points: the parsers behind the key derivation, reachable without a key.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{FormatError, decrypt, keyfile, xml};
+
+    /// The inner-XML reader exactly as the KDBX path runs it, on plaintext inner XML: every
+    /// `Protected="True"` value goes through a ChaCha20 inner stream with a fixed key (what a
+    /// decrypted KDBX 4 payload holds) and the KDBX 3 header hash is checked against zeros.
+    /// Returns the number of entries read.
+    pub fn inner_xml(xml: &[u8]) -> Result<usize, FormatError> {
+        let mut stream = decrypt::InnerStream::new(3, b"credaudit fuzzing inner stream key")?;
+        let db = xml::parse(
+            xml,
+            xml::Origin::Kdbx {
+                stream: &mut stream,
+                header_hash: Some([0; 32]),
+            },
+        )?;
+        Ok(db.groups.iter().map(|g| g.entries.len()).sum())
+    }
+
+    /// The key-file parser: the check, then the composite-key element, as opening does.
+    /// Returns the element's length.
+    pub fn key_file(bytes: &[u8]) -> Result<usize, FormatError> {
+        keyfile::check(bytes)?;
+        Ok(keyfile::key_element(bytes).len())
+    }
+}
+
 /// The credential combinations to try, in order: (password, use the key file).
 fn attempts<'a>(
     password: Option<&'a Secret>,
