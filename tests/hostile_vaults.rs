@@ -3,7 +3,6 @@
 //! user run through the binary (exit code, one-line message), memory bounds in a child
 //! process with an address-space rlimit, never a timed assertion.
 
-#[allow(dead_code)]
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 

@@ -3,7 +3,6 @@
 //! and JSON export, the KeePass XML export and KDBX (protected values; unprotected values
 //! go through the same XML reader, `src/vault/keepass/xml.rs` unit tests).
 
-#[allow(dead_code)]
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 

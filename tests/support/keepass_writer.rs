@@ -538,7 +538,6 @@ pub struct Kdbx3Quirks {
 }
 
 /// [`kdbx3`] with [`Kdbx3Quirks`].
-#[allow(dead_code)]
 pub fn kdbx3_with(
     db: &Db,
     key: Key<'_>,
