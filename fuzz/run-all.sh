@@ -11,6 +11,8 @@
 #   FUZZ_JOBS        targets run at once (default: the number of cores)
 #   FUZZ_TARGETS     a space-separated subset (default: every target of `cargo fuzz list`)
 #   FUZZ_SANITIZER   address (default) or none
+#   FUZZ_TOOLCHAIN   nightly (default: `cargo +nightly fuzz`) or bootstrap (the default
+#                    toolchain with RUSTC_BOOTSTRAP=1, as fuzz/README.md's earlier runs)
 # Corpora: fuzz/corpus/<target>/ (fill it first with fuzz/seed.sh); crashes land in
 # fuzz/artifacts/<target>/ and make the script exit 1. Logs: fuzz/logs/<target>.log.
 set -euo pipefail
@@ -19,7 +21,11 @@ seconds=${1:?usage: fuzz/run-all.sh SECONDS}
 target_dir=${FUZZ_TARGET_DIR:-fuzz/target}
 jobs=${FUZZ_JOBS:-$(nproc)}
 sanitizer=${FUZZ_SANITIZER:-address}
-fuzz=(cargo +nightly fuzz)
+if [[ ${FUZZ_TOOLCHAIN:-nightly} == bootstrap ]]; then
+    fuzz=(env RUSTC_BOOTSTRAP=1 cargo fuzz)
+else
+    fuzz=(cargo +nightly fuzz)
+fi
 targets=${FUZZ_TARGETS:-$("${fuzz[@]}" list)}
 
 "${fuzz[@]}" build --sanitizer "$sanitizer" --target-dir "$target_dir"

@@ -178,3 +178,18 @@ fn kdb_absurd_transform_rounds_are_refused() {
     h.extend_from_slice(&[0; 16]);
     assert_refused(read(&h, None, Some("a")), "AES-KDF rounds");
 }
+
+/// key_file (issue 11 campaign): a damaged XML v2 key file whose key data came out empty was
+/// accepted, adding an empty element to the composite key; KeePassXC refuses it.
+#[test]
+fn xml_key_file_with_empty_key_data_is_refused() {
+    let damaged = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyFile>\n\t<Meta>\n\t\x08<Version>2.0</Version>\n\t</Meta>\n\t<Key>\n\t\t<Data Hash7EBBDC7\n\t\t\t10409B95 ABAD3502 F9DEC2F4 2F9DC4B6\n\tcoding=\"utf-8\"?>\r\n<KeyFile>";
+    let empty_v1 =
+        b"<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data> </Data></Key></KeyFile>";
+    for bytes in [&damaged[..], &empty_v1[..]] {
+        match credaudit::vault::keepass::fuzzing::key_file(bytes) {
+            Err(FormatError::BadKeyFile(msg)) => assert!(!msg.contains('\n'), "{msg}"),
+            other => panic!("expected a bad key file, got {other:?}"),
+        }
+    }
+}

@@ -32,7 +32,13 @@ pub(crate) fn check(bytes: &[u8]) -> Result<usize, FormatError> {
         return Err(FormatError::BadKeyFile("the key file is empty".to_owned()));
     }
     if let Some(xml) = xml_key(bytes) {
-        return check_xml(&xml);
+        // An XML key file whose key data is empty would add nothing to the composite key.
+        return match check_xml(&xml)? {
+            0 => Err(FormatError::BadKeyFile(
+                "XML key file: the key data is empty".to_owned(),
+            )),
+            len => Ok(len),
+        };
     }
     // Binary (32 bytes), hex (64 characters) and hashed key files all give 32 bytes.
     Ok(32)
