@@ -170,8 +170,15 @@ fn check_xml(key: &XmlKey) -> Result<usize, FormatError> {
     if let Some(v) = version
         && !v.starts_with("1.")
     {
+        // The version is file content: shown only when it is short printable ASCII, so the
+        // error stays one clean line.
+        let shown = if v.len() <= 16 && v.bytes().all(|b| b.is_ascii_graphic()) {
+            format!(" {v}")
+        } else {
+            String::new()
+        };
         return Err(FormatError::BadKeyFile(format!(
-            "XML key file of unknown version {v}"
+            "XML key file of unknown version{shown}"
         )));
     }
     // Version 1.0: base64; whitespace around or inside it is ignored, as KeePass
