@@ -50,7 +50,7 @@ status=0
 printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'fuzz=($FUZZ_CMD); run_one {}' || status=1
 for t in $targets; do
     # The last "#N DONE" line: executions, coverage, features, corpus.
-    done_line=$(grep -E '^#[0-9]+ +DONE' "fuzz/logs/$t.log" | tail -n1 || true)
+    done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "fuzz/logs/$t.log" | tail -n1 || true)
     echo "$t: ${done_line:-no DONE line}"
 done
 exit $status
