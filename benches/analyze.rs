@@ -85,5 +85,27 @@ fn bench_sites(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_sites);
+/// Adversarial input for near-variant clustering (issue 11): 1,200 distinct passwords that
+/// all start with the same six characters and repeat them, so every window of every password
+/// hits the containment index's largest bucket, while no password contains another (each
+/// ends in its own number between two letters).
+fn adversarial_containment(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("{}x{i}y", "abcdef".repeat(2 + i % 40)))
+        .collect()
+}
+
+fn bench_adversarial(c: &mut Criterion) {
+    let passwords = adversarial_containment(1_200);
+    let nodes: Vec<variants::Node<'_>> =
+        passwords.iter().map(|p| variants::Node::bare(p)).collect();
+    let mut g = c.benchmark_group("variants_adversarial");
+    g.sample_size(10);
+    g.bench_function("containment_1200", |b| {
+        b.iter(|| black_box(variants::cluster_labels(black_box(&nodes))))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_sites, bench_adversarial);
 criterion_main!(benches);

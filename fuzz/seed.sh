@@ -80,4 +80,35 @@ open(os.path.join(off, 'file-crlf-lower'), 'wb').write(b'\x00' + b'\r\n'.join(l.
 open(os.path.join(off, 'dir'), 'wb').write(b'\x01' + b'\x00'.join(b'\r\n'.join(rows[i:i + 4]) for i in range(0, 24, 4)))
 PY
 
+# inner_xml and key_file: small hand-made seeds, committed under fuzz/seeds/ (regenerated
+# here), plus the XML fixtures for inner_xml.
+S=seeds
+mkdir -p $S/inner_xml $S/key_file $C/inner_xml $C/key_file
+python3 - "$S" <<'PY'
+import base64, os, sys
+out = sys.argv[1]
+def put(target, name, data):
+    with open(os.path.join(out, target, name), 'wb') as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+entry = lambda body: '<KeePassFile><Meta><HeaderHash/></Meta><Root><Group><UUID>AAAAAAAAAAAAAAAAAAAAAQ==</UUID><Name>R</Name>' + body + '</Group></Root></KeePassFile>'
+put('inner_xml', 'value-before-key', entry('<Entry><UUID>AAAAAAAAQACAAAAAAAAAAQ==</UUID><String><Value> pw </Value><Key>Password</Key></String></Entry>'))
+put('inner_xml', 'spaced-key-no-uuid', entry('<Entry><String><Key> Password </Key><Value>x</Value></String><String><Key>Password</Key><Value>pw</Value></String></Entry>'))
+put('inner_xml', 'protected', entry('<Entry><String><Key>Password</Key><Value Protected="True">' + base64.b64encode(b'\x00' * 8).decode() + '</Value></String><String><Key>Notes</Key><Value Protected="True"/></String></Entry>'))
+put('inner_xml', 'history-times', entry('<Entry><Times><LastModificationTime>zNyX1A4AAAA=</LastModificationTime></Times><String><Key>Password</Key><Value>b</Value></String><History><Entry><String><Key>Password</Key><Value>a</Value></String><Times><LastModificationTime>2020-01-01T00:00:00Z</LastModificationTime></Times></Entry></History></Entry>'))
+put('inner_xml', 'header-hash', '<KeePassFile><Meta><HeaderHash>' + base64.b64encode(bytes(32)).decode() + '</HeaderHash><Binaries><Binary ID="0" Protected="True">AAEC</Binary></Binaries></Meta><Root/></KeePassFile>')
+key = bytes(range(32))
+put('key_file', 'v1.key', '<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data>\n  ' + base64.b64encode(key).decode() + '\n</Data></Key></KeyFile>')
+import hashlib
+h = hashlib.sha256(key).hexdigest()[:8].upper()
+hexkey = key.hex().upper()
+put('key_file', 'v2.keyx', '<?xml version="1.0" encoding="utf-8"?>\n<KeyFile><Meta><Version>2.0</Version></Meta><Key><Data Hash="' + h + '">' + ' '.join(hexkey[i:i + 8] for i in range(0, 64, 8)) + '</Data></Key></KeyFile>')
+put('key_file', 'binary32', key)
+put('key_file', 'hex64', key.hex())
+put('key_file', 'other', b'any file is hashed\n')
+PY
+cp $S/inner_xml/* $C/inner_xml/
+cp $S/key_file/* $C/key_file/
+files '\.xml$' | while read -r f; do plain $C/inner_xml "$f"; done
+files '\.(key|keyx)$' | while read -r f; do plain $C/key_file "$f"; done
+
 for d in $C/*; do printf '%s: %s seeds\n' "$d" "$(ls "$d" | wc -l)"; done

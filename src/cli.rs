@@ -180,6 +180,30 @@ pub struct Options {
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub key_file: Option<PathBuf>,
 
+    /// Most MiB read from one input, and most a KeePass database may inflate to [default: 512]
+    ///
+    /// Protects against a huge or endless input (a wrong file, /dev/zero, a decompression
+    /// bomb) filling memory: bigger inputs are refused.
+    #[arg(long, value_name = "MIB", help_heading = "Limits", value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+    pub max_input_size: Option<u64>,
+
+    /// Most MiB of Argon2 memory a KeePass database may ask for [default: 1024]
+    ///
+    /// The key derivation runs before the password can be checked, so a crafted file could
+    /// otherwise make credaudit allocate any amount of memory. KeePassXC, KeePass and
+    /// Bitwarden write 64 MiB or less by default.
+    #[arg(long, value_name = "MIB", help_heading = "Limits", value_parser = clap::value_parser!(u64).range(1..=1 << 22))]
+    pub max_kdf_memory: Option<u64>,
+
+    /// Most seconds of key derivation a KeePass database may ask for [default: 10]
+    ///
+    /// Bounds AES-KDF rounds and Argon2 passes (converted at rates measured on a 2-core
+    /// machine), which run before the password can be checked: a crafted file could otherwise
+    /// keep credaudit busy for hours. KeePassXC and KeePass calibrate their default to about
+    /// 1 second.
+    #[arg(long, value_name = "SECONDS", help_heading = "Limits", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub max_kdf_seconds: Option<u64>,
+
     /// Read the master / export password from the first line of stdin
     #[arg(long, help_heading = "Input", conflicts_with = "password_env")]
     pub password_stdin: bool,

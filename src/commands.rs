@@ -166,11 +166,25 @@ fn read_vaults(
         password: &mut password,
         include_recycled: settings.include_recycled,
     };
+    if !settings.output.quiet
+        && let Some(note) = terminal::swap_note()
+    {
+        eprintln!("{note}");
+    }
     let mut vaults = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
-        let read = vault::read(input, index, &mut options);
+        let read = vault::read_limited(input, index, &mut options, &settings.limits);
         unlocking.borrow_mut().take();
-        vaults.push(read?);
+        let vault = read?;
+        if !settings.output.quiet {
+            for warning in &vault.warnings {
+                eprintln!(
+                    "credaudit: warning: {}: {warning}",
+                    credaudit::sanitize::sanitize(&vault.name)
+                );
+            }
+        }
+        vaults.push(vault);
     }
     Ok(vaults)
 }

@@ -38,6 +38,8 @@ pub enum ReasonCode {
     StaleUnknown,
     /// The login URL is plain `http://`.
     InsecureUrl,
+    /// A password too long to be analysed (over [`crate::analyze::LONG_PASSWORD_BYTES`]).
+    LongPassword,
     /// The breach check could not be completed for this password.
     Unchecked,
 }
@@ -220,6 +222,16 @@ impl ReasonCode {
                 breach_count: false,
                 meaning: "the login page is plain `http://`",
                 action: "log in over https only; rotate if it was ever used on an untrusted network",
+            },
+            ReasonCode::LongPassword => FindingSpec {
+                code: "long-password",
+                tier: 1,
+                label: "too long",
+                colour: Plain,
+                fail_level: Some(L::Any),
+                breach_count: false,
+                meaning: "the password is over 4 KiB: only exact reuse and the breach check apply, not the variant and strength rules",
+                action: "check the entry: a value this long is usually a key or a file pasted into the password field",
             },
             ReasonCode::Unchecked => FindingSpec {
                 code: "unchecked",

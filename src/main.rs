@@ -52,7 +52,7 @@ impl From<Exit> for ExitCode {
 }
 
 fn main() -> ExitCode {
-    terminal::disable_core_dumps();
+    terminal::harden_process();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Audit(ref args) => commands::audit(&cli, args),

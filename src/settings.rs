@@ -61,6 +61,9 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     pub format: Option<Format>,
     pub key_file: Option<PathBuf>,
+    /// Input and key-derivation bounds (command line only).
+    #[serde(skip)]
+    pub limits: credaudit::vault::Limits,
     pub password: PasswordSource,
     pub include_recycled: bool,
     pub min_score: u8,
@@ -305,6 +308,7 @@ pub fn resolve(
         config_file,
         format: opts.format,
         key_file: opts.key_file.clone(),
+        limits: limits_of(opts),
         password,
         include_recycled: opts.include_recycled,
         min_score: opts.min_score.or(config.min_score).unwrap_or(3).min(4),
@@ -442,5 +446,19 @@ fn serialize_redacted_opt<S: serde::Serializer>(
     match url {
         Some(url) => serialize_redacted(url, s),
         None => s.serialize_none(),
+    }
+}
+
+/// The input and key-derivation bounds, from the flags (MiB and seconds) or the defaults.
+fn limits_of(opts: &Options) -> credaudit::vault::Limits {
+    let defaults = credaudit::vault::Limits::default();
+    credaudit::vault::Limits {
+        max_input_bytes: opts
+            .max_input_size
+            .map_or(defaults.max_input_bytes, |mib| mib << 20),
+        max_kdf_memory: opts
+            .max_kdf_memory
+            .map_or(defaults.max_kdf_memory, |mib| mib << 20),
+        max_kdf_seconds: opts.max_kdf_seconds.unwrap_or(defaults.max_kdf_seconds),
     }
 }

@@ -1,4 +1,5 @@
-//! What the binary does with the terminal: no-echo prompts, the progress bar, core dumps.
+//! What the binary does with the terminal: no-echo prompts, the progress bar, process hardening
+//! (core dumps, dumpable flag, memory locking).
 
 use credaudit::breach::Progress;
 use credaudit::secret::Secret;
@@ -8,8 +9,27 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
+/// What [`harden_process`] could do, for the swap note.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Hardening {
+    /// Memory is locked (`mlockall`): decrypted secrets are never written to swap.
+    pub memory_locked: bool,
+}
+
+static HARDENING: OnceLock<Hardening> = OnceLock::new();
+
+/// Hardens the process before any secret is read: no core dumps, not dumpable (no ptrace by
+/// the same user, no /proc/PID/mem), and memory locked out of swap where that is allowed.
+/// Every step is best effort; what was done is kept for [`swap_note`].
+pub fn harden_process() {
+    disable_core_dumps();
+    set_not_dumpable();
+    let memory_locked = lock_memory();
+    let _ = HARDENING.set(Hardening { memory_locked });
+}
+
 /// Turns core dumps off for this process: a crash must not write vault passwords to disk.
-pub fn disable_core_dumps() {
+fn disable_core_dumps() {
     #[cfg(unix)]
     {
         let zero = libc::rlimit {
@@ -21,6 +41,62 @@ pub fn disable_core_dumps() {
             libc::setrlimit(libc::RLIMIT_CORE, &zero);
         }
     }
+}
+
+/// Linux: `PR_SET_DUMPABLE 0`, so another process of the same user cannot ptrace this one
+/// or read its memory through /proc (root still can).
+fn set_not_dumpable() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_DUMPABLE takes plain integers and touches no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// Linux: locks current and future pages (as they are touched) out of swap, only when the
+/// memory-lock limit cannot be hit: as root, or with an unlimited `RLIMIT_MEMLOCK`. Under an
+/// ordinary limit (often 8 MiB) `MCL_FUTURE` would make later allocations fail, which is
+/// worse than swap. Returns whether memory is locked.
+fn lock_memory() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct we own; geteuid has no preconditions.
+        let unlimited = unsafe {
+            libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut limit) == 0
+                && limit.rlim_cur == libc::RLIM_INFINITY
+        };
+        // SAFETY: as above.
+        let root = unsafe { libc::geteuid() } == 0;
+        if unlimited || root {
+            // SAFETY: mlockall takes flags only.
+            return unsafe {
+                libc::mlockall(libc::MCL_CURRENT | libc::MCL_FUTURE | libc::MCL_ONFAULT) == 0
+            };
+        }
+    }
+    false
+}
+
+/// The one-line note for stderr when decrypted secrets could reach swap: memory is not
+/// locked and swap is on. Only for an interactive run (stderr a terminal): a cron job would
+/// mail the same line every day to someone who cannot act on it then; the README privacy
+/// section says it once for everybody.
+pub fn swap_note() -> Option<&'static str> {
+    let locked = HARDENING.get().is_some_and(|h| h.memory_locked);
+    let interactive = std::io::stderr().is_terminal();
+    (!locked && interactive && swap_is_on()).then_some(
+        "credaudit: note: swap is on and memory could not be locked, so decrypted passwords \
+         may reach swap (use encrypted swap, or raise RLIMIT_MEMLOCK: `ulimit -l unlimited`)",
+    )
+}
+
+/// Whether any swap area is active (Linux `/proc/swaps` lists one per line after a header).
+fn swap_is_on() -> bool {
+    std::fs::read_to_string("/proc/swaps").is_ok_and(|s| s.lines().count() > 1)
 }
 
 /// Asks for a password on the controlling terminal without echo. `None` when nobody is there
@@ -148,5 +224,18 @@ impl Progress for Bar {
         if let Some(bar) = self.drawn() {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod hardening_tests {
+    /// The dumpable flag is what keeps a same-user process from ptrace and /proc/PID/mem.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn process_becomes_not_dumpable() {
+        super::set_not_dumpable();
+        // SAFETY: PR_GET_DUMPABLE takes no pointers.
+        let dumpable = unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) };
+        assert_eq!(dumpable, 0);
     }
 }

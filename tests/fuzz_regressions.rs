@@ -81,9 +81,9 @@ fn assert_refused(result: Result<Vault, FormatError>, what: &str) {
 #[test]
 fn kdbx4_absurd_aes_rounds_are_refused() {
     let file = set_kdbx4_kdf_param(&fixture("kdbx/keyfile-only.kdbx"), b"R", 1 << 40);
-    assert_refused(read(&file, None, Some("a")), "AES key-derivation rounds");
+    assert_refused(read(&file, None, Some("a")), "AES-KDF rounds");
     // No password given: the header alone is refused too.
-    assert_refused(read(&file, None, None), "AES key-derivation rounds");
+    assert_refused(read(&file, None, None), "AES-KDF rounds");
 }
 
 /// kdbx_header: the same with 2^40 Argon2 passes.
@@ -158,7 +158,7 @@ fn kdbx3_with_rounds(rounds: u64) -> Vec<u8> {
 fn kdbx3_absurd_transform_rounds_are_refused() {
     assert_refused(
         read(&kdbx3_with_rounds(1 << 40), None, Some("a")),
-        "AES key-derivation rounds",
+        "AES-KDF rounds",
     );
     // Few rounds: the header passes, the (garbage) payload is a wrong key or corrupt.
     assert!(!matches!(
@@ -176,5 +176,20 @@ fn kdb_absurd_transform_rounds_are_refused() {
     h.resize(120, 7); // seeds, IV, counts, content hash, transform seed
     h.extend_from_slice(&u32::MAX.to_le_bytes());
     h.extend_from_slice(&[0; 16]);
-    assert_refused(read(&h, None, Some("a")), "AES key-derivation rounds");
+    assert_refused(read(&h, None, Some("a")), "AES-KDF rounds");
+}
+
+/// key_file (issue 11 campaign): a damaged XML v2 key file whose key data came out empty was
+/// accepted, adding an empty element to the composite key; KeePassXC refuses it.
+#[test]
+fn xml_key_file_with_empty_key_data_is_refused() {
+    let damaged = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyFile>\n\t<Meta>\n\t\x08<Version>2.0</Version>\n\t</Meta>\n\t<Key>\n\t\t<Data Hash7EBBDC7\n\t\t\t10409B95 ABAD3502 F9DEC2F4 2F9DC4B6\n\tcoding=\"utf-8\"?>\r\n<KeyFile>";
+    let empty_v1 =
+        b"<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data> </Data></Key></KeyFile>";
+    for bytes in [&damaged[..], &empty_v1[..]] {
+        match credaudit::vault::keepass::fuzzing::key_file(bytes) {
+            Err(FormatError::BadKeyFile(msg)) => assert!(!msg.contains('\n'), "{msg}"),
+            other => panic!("expected a bad key file, got {other:?}"),
+        }
+    }
 }

@@ -121,6 +121,12 @@ pub struct Exposure {
     pub how: ExposureKind,
 }
 
+/// A password longer than this (bytes) is a finding of its own ([`EntryFindings::long_password`])
+/// and no input to the variant and strength rules: the per-password work of every rule then
+/// stays bounded whatever a vault holds (a 1 GiB password used to abort the variant analysis).
+/// Exact reuse and the breach check, linear in the length, still apply.
+pub const LONG_PASSWORD_BYTES: usize = 4096;
+
 /// At most this many entries are listed in [`EntryFindings::variants`]; the whole cluster is
 /// [`Findings::variant_clusters`]`[variant_cluster]`.
 pub const VARIANT_LIST_CAP: usize = 100;
@@ -148,6 +154,8 @@ pub struct EntryFindings {
     /// `http://` URLs of the entry: the password travels in clear. Sanitized
     /// (`scheme://host[:port]/path`: no user info, query or fragment); loopback hosts excepted.
     pub insecure_urls: Vec<String>,
+    /// The password is over [`LONG_PASSWORD_BYTES`]: not analysed for variants or strength.
+    pub long_password: bool,
     /// The entry matched a `--compromised` query: known to be taken over.
     pub compromised: bool,
     /// Compromised entries whose current or past password (or a near variant) this entry
@@ -292,6 +300,8 @@ pub fn run(
     }
 
     for ((f, s), e) in out.iter_mut().zip(strengths).zip(entries) {
+        f.long_password = e.password.expose().len() > LONG_PASSWORD_BYTES;
+        let s = s.filter(|_| !f.long_password);
         f.weak = s.as_ref().is_some_and(|s| s.score < settings.min_score);
         f.strength = s;
         f.stale = age::staleness(e, settings);

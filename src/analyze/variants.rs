@@ -13,22 +13,26 @@
 //!    (`abcd12x`/`abcd13x`), with at least [`MIN_STEM_LETTERS`] letters.
 //! 3. **Edit distance.** Optimal-string-alignment (Damerau) distance <= 2, both passwords of
 //!    [`EDIT_MIN_LEN`]..=[`EDIT_MAX_LEN`] characters.
-//! 4. **Containment.** One contains the other, case-insensitively, the contained one at least
-//!    [`CONTAIN_MIN_LEN`] characters (`monkey` in `monkey99x`).
+//! 4. **Containment.** One contains the other, case-insensitively, the contained one of
+//!    [`CONTAIN_MIN_LEN`]..=[`CONTAIN_MAX_LEN`] characters (`monkey` in `monkey99x`).
 //! 5. **Site name swapped in.** The entry's own site words (title words, host labels without
 //!    `www` and the public suffix) are removed from its password before rule 1
 //!    (`Amazon$ecret1` at Amazon ~ `Ebay$ecret1` at eBay).
 //!
-//! Passwords shorter than [`MIN_LEN`] characters and all-digit passwords of 8 or fewer
-//! characters (PINs) take part in no rule: `1234`/`1235` are not variants.
+//! Passwords shorter than [`MIN_LEN`] characters, all-digit passwords of 8 or fewer
+//! characters (PINs) and passwords over [`MAX_LEN`] bytes take part in no rule: `1234`/`1235`
+//! are not variants.
 //!
 //! **No all-pairs comparison.** Candidate pairs come from blocking keys: stems in a hash map;
 //! for edit distance the symmetric-delete neighbourhood (every string with up to two characters
 //! deleted, as 64-bit polynomial hashes, sorted) for passwords of up to
 //! [`SYMDEL_MAX_LEN`] characters, and a 5-segment pigeonhole index beyond (two OSA operations
 //! touch at most four of five segments, so one segment survives, shifted by at most two);
-//! for containment an index of each password's first [`CONTAIN_MIN_LEN`] characters probed with
-//! every window of the longer one. Hash hits are candidates only: every candidate is verified
+//! for containment an index of each candidate's whole lower-case text, reached from every
+//! window of the longer one through the set of candidate lengths under the window's first
+//! [`CONTAIN_MIN_LEN`] characters (at most [`CONTAIN_MAX_LEN`] lookups per character, however
+//! many passwords share a prefix: the crafted case of `benches/analyze.rs` went from 9.8 s to
+//! milliseconds). Hash hits are candidates only: every candidate is verified
 //! on the real strings, so hash collisions cost time, never correctness. Clusters are built with
 //! union-find (so they are transitive).
 //!
@@ -53,6 +57,13 @@ pub const MAX_EDIT: usize = 2;
 pub const CONTAIN_MIN_LEN: usize = 6;
 /// Longest password blocked by the symmetric-delete neighbourhood; longer ones use segments.
 pub const SYMDEL_MAX_LEN: usize = 24;
+/// Longest password (bytes) that takes part in any rule: a longer one is a finding of its
+/// own ([`crate::analyze::LONG_PASSWORD_BYTES`]), so one huge value cannot cost more than
+/// this per rule.
+pub const MAX_LEN: usize = crate::analyze::LONG_PASSWORD_BYTES;
+/// Longest contained password for rule 4 (the container may be up to [`MAX_LEN`]): longer
+/// ones are generated secrets, and the bound keeps the probe linear.
+pub const CONTAIN_MAX_LEN: usize = EDIT_MAX_LEN;
 
 /// Words that are never treated as site names.
 const STOP_WORDS: &[&str] = &[
@@ -157,6 +168,15 @@ fn is_pin_like(pw: &str) -> bool {
 }
 
 fn prepare(pw: &str) -> Prepared {
+    if pw.len() > MAX_LEN {
+        // Not an input to any rule (it is a finding of its own): no copies, no work.
+        return Prepared {
+            lower: Zeroizing::new(String::new()),
+            chars: Zeroizing::new(Vec::new()),
+            lower_chars: Zeroizing::new(Vec::new()),
+            active: false,
+        };
+    }
     let lower = Zeroizing::new(pw.to_lowercase());
     let chars = Zeroizing::new(pw.chars().map(u32::from).collect::<Vec<u32>>());
     let lower_chars = Zeroizing::new(lower.chars().map(u32::from).collect::<Vec<u32>>());
@@ -283,7 +303,8 @@ fn contain_rule(a: &Prepared, b: &Prepared) -> bool {
     } else {
         (b, a)
     };
-    short.lower_chars.len() >= CONTAIN_MIN_LEN && long.lower.contains(short.lower.as_str())
+    (CONTAIN_MIN_LEN..=CONTAIN_MAX_LEN).contains(&short.lower_chars.len())
+        && long.lower.contains(short.lower.as_str())
 }
 
 /// Polynomial hashing mod 2^64 with a per-run random odd base.
@@ -484,40 +505,60 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
         }
     }
 
-    // Rule 4: containment. Index the first CONTAIN_MIN_LEN lower-case chars of each password,
-    // probe with every window of every longer (or equally long) password.
+    // Rule 4: containment, near-linear on any input. Passwords of CONTAIN_MIN_LEN to
+    // CONTAIN_MAX_LEN characters are indexed by their whole lower-case text (one
+    // representative per distinct text, the others joined to it), and their first
+    // CONTAIN_MIN_LEN characters map to the set of lengths indexed under them. Every window
+    // of every password then looks up one whole-text hash per such length: at most
+    // CONTAIN_MAX_LEN lookups per character, however many passwords share a prefix, and
+    // only real matches (or hash collisions) reach the string comparison.
     {
         let q = CONTAIN_MIN_LEN;
-        let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut whole: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut lengths: HashMap<u64, Vec<usize>> = HashMap::new();
         for (i, p) in prepared.iter().enumerate() {
-            if !p.active || p.lower_chars.len() < q {
-                continue;
-            }
-            let pre = ph.prefixes(&p.lower_chars[..q]);
-            index
-                .entry(ph.finish(pre[q], q, 9))
-                .or_default()
-                .push(i as u32);
-        }
-        for (i, p) in prepared.iter().enumerate() {
-            let lt = p.lower_chars.len();
-            if !p.active || lt < q {
+            let m = p.lower_chars.len();
+            if !p.active || m < q || m > CONTAIN_MAX_LEN {
                 continue;
             }
             let pre = ph.prefixes(&p.lower_chars);
+            let bucket = whole.entry(ph.finish(pre[m], m, 10)).or_default();
+            let same_text = bucket
+                .iter()
+                .copied()
+                .find(|&c| prepared[c as usize].lower == p.lower);
+            match same_text {
+                Some(c) => uf.union(c, i as u32),
+                None => {
+                    bucket.push(i as u32);
+                    lengths.entry(ph.finish(pre[q], q, 9)).or_default().push(m);
+                }
+            }
+        }
+        for list in lengths.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        for (i, p) in prepared.iter().enumerate() {
+            let lt = p.lower_chars.len();
+            if !p.active || lt < q || whole.is_empty() {
+                continue;
+            }
+            let me = i as u32;
+            let pre = ph.prefixes(&p.lower_chars);
             for pos in 0..=lt - q {
-                let key = ph.finish(ph.sub(&pre, pos, pos + q), q, 9);
-                let Some(cands) = index.get(&key) else {
+                let Some(lens) = lengths.get(&ph.finish(ph.sub(&pre, pos, pos + q), q, 9)) else {
                     continue;
                 };
-                for &c in cands {
-                    let me = i as u32;
-                    if c == me || uf.same(c, me) {
-                        continue;
+                for &m in lens {
+                    if pos + m > lt {
+                        break;
                     }
-                    let other = &prepared[c as usize];
-                    if other.lower_chars.len() <= lt && contain_rule(other, p) {
-                        uf.union(c, me);
+                    let key = ph.finish(ph.sub(&pre, pos, pos + m), m, 10);
+                    for &c in whole.get(&key).into_iter().flatten() {
+                        if c != me && !uf.same(c, me) && contain_rule(&prepared[c as usize], p) {
+                            uf.union(c, me);
+                        }
                     }
                 }
             }
@@ -594,6 +635,45 @@ pub fn variants_of(probe: &Node<'_>, nodes: &[Node<'_>]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 11: passwords that all share and repeat one prefix hit the containment index's
+    /// largest bucket from every window; the clusters must still be exactly the pairwise ones.
+    #[test]
+    fn adversarial_containment_matches_pairwise() {
+        let mut pws: Vec<String> = (0..120)
+            .map(|i| format!("{}x{i}y", "abcdef".repeat(1 + i % 9)))
+            .collect();
+        // Real containments and case variants among them.
+        pws.push("abcdefabcdef".to_owned());
+        pws.push("ABCDEFabcdefx3y".to_owned());
+        pws.push("zzabcdefx0yzz".to_owned());
+        let nodes: Vec<Node<'_>> = pws.iter().map(|p| Node::bare(p)).collect();
+        let labels = cluster_labels(&nodes);
+        let mut uf = UnionFind::new(nodes.len());
+        for a in 0..nodes.len() {
+            for b in a + 1..nodes.len() {
+                if is_variant(&nodes[a], &nodes[b]) {
+                    uf.union(a as u32, b as u32);
+                }
+            }
+        }
+        let expected: Vec<usize> = (0..nodes.len() as u32)
+            .map(|i| uf.find(i) as usize)
+            .collect();
+        assert_eq!(group_labels(&labels), group_labels(&expected));
+        assert!(
+            !group_labels(&labels).is_empty(),
+            "the real containments pair"
+        );
+    }
+
+    #[test]
+    fn over_long_passwords_take_part_in_no_rule() {
+        let long = "correcthorse".repeat(MAX_LEN / 12 + 1);
+        let longer = format!("{long}1");
+        assert!(long.len() > MAX_LEN);
+        assert!(pairs(&[&long, &longer, "correcthorse1"]).is_empty());
+    }
 
     fn pairs(pws: &[&str]) -> Vec<Vec<usize>> {
         let nodes: Vec<Node<'_>> = pws.iter().map(|p| Node::bare(p)).collect();

@@ -229,6 +229,16 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         };
         out.push(found(code, 0, text));
     }
+    if f.long_password {
+        out.push(found(
+            ReasonCode::LongPassword,
+            0,
+            format!(
+                "the password is over {} KiB: too long to analyse for variants or strength",
+                crate::analyze::LONG_PASSWORD_BYTES / 1024
+            ),
+        ));
+    }
     if !f.insecure_urls.is_empty() {
         let lan_only = f
             .insecure_urls

@@ -146,9 +146,15 @@ impl Row<'_> {
         }
     }
 
-    /// Like [`Row::get`], trimmed: for names, URLs, usernames; never for passwords.
+    /// Like [`Row::get`], trimmed: for titles, types and ids.
     fn text(&self, name: &str) -> Result<String, FormatError> {
         Ok(self.get(name)?.trim().to_owned())
+    }
+
+    /// Like [`Row::get`], byte-exact: usernames and URLs, as the vault holds them (spaces
+    /// are part of a value, and two values differing only in them are two values).
+    fn exact(&self, name: &str) -> Result<String, FormatError> {
+        Ok(self.get(name)?.to_owned())
     }
 
     fn has(&self, name: &str) -> bool {
@@ -174,15 +180,21 @@ impl Row<'_> {
     }
 }
 
+/// A one-value list, empty when the value is blank.
 fn one(value: String) -> Vec<String> {
-    if value.is_empty() {
+    if value.trim().is_empty() {
         Vec::new()
     } else {
         vec![value]
     }
 }
 
+/// A cell of comma-separated URLs: one URL is kept byte-exact; the items of a real list are
+/// trimmed (the space after a comma is the list's formatting). Blank items are dropped.
 fn urls_split(list: &str) -> Vec<String> {
+    if !list.contains(',') {
+        return one(list.to_owned());
+    }
     list.split(',')
         .map(str::trim)
         .filter(|u| !u.is_empty())
@@ -244,8 +256,8 @@ fn keepassxc(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         group,
         title: r.text("title")?,
-        username: r.text("username")?,
-        urls: one(r.text("url")?),
+        username: r.exact("username")?,
+        urls: one(r.exact("url")?),
         password: r.password()?,
         has_totp: !r.get("totp")?.trim().is_empty(),
         created: iso_time(r.get("created")?),
@@ -258,8 +270,8 @@ fn keepassxc(r: &Row<'_>) -> Result<Mapped, FormatError> {
 fn keepass1(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         title: r.text("account")?,
-        username: r.text("login name")?,
-        urls: one(r.text("web site")?),
+        username: r.exact("login name")?,
+        urls: one(r.exact("web site")?),
         password: r.password()?,
         ..Entry::default()
     })
@@ -281,7 +293,7 @@ fn bitwarden(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         group,
         title: r.text("name")?,
-        username: r.text("login_username")?,
+        username: r.exact("login_username")?,
         urls: urls_split(r.get("login_uri")?),
         password: r.password()?,
         has_totp: !r.get("login_totp")?.trim().is_empty(),
@@ -293,8 +305,8 @@ fn bitwarden(r: &Row<'_>) -> Result<Mapped, FormatError> {
 fn onepassword(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         title: r.text("title")?,
-        username: r.text("username")?,
-        urls: one(r.text("url")?),
+        username: r.exact("username")?,
+        urls: one(r.exact("url")?),
         password: r.password()?,
         has_totp: !r.get("otpauth")?.trim().is_empty(),
         recycled: is_true(r.get("archived")?),
@@ -315,14 +327,14 @@ fn lastpass_unescape(s: &str) -> String {
 
 /// LastPass: `http://sn` rows are secure notes, cards, Wi-Fi and other non-login items.
 fn lastpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
-    let url = r.text("url")?;
-    if url.eq_ignore_ascii_case("http://sn") {
+    let url = r.exact("url")?;
+    if url.trim().eq_ignore_ascii_case("http://sn") {
         return Ok(Mapped::Skip(SkipReason::NotALogin));
     }
     login(Entry {
         group: path(&lastpass_unescape(r.get("grouping")?), &['\\', '/']),
         title: lastpass_unescape(&r.text("name")?),
-        username: r.text("username")?,
+        username: r.exact("username")?,
         urls: one(url),
         password: r.password()?,
         has_totp: !r.get("totp")?.trim().is_empty(),
@@ -333,8 +345,8 @@ fn lastpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
 fn chrome(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         title: r.text("name")?,
-        username: r.text("username")?,
-        urls: one(r.text("url")?),
+        username: r.exact("username")?,
+        urls: one(r.exact("url")?),
         password: r.password()?,
         ..Entry::default()
     })
@@ -342,8 +354,9 @@ fn chrome(r: &Row<'_>) -> Result<Mapped, FormatError> {
 
 /// Firefox: no title column, so the title is the host. The Firefox-account sync row is internal.
 fn firefox(r: &Row<'_>) -> Result<Mapped, FormatError> {
-    let url = r.text("url")?;
+    let url = r.exact("url")?;
     if url
+        .trim_start()
         .to_ascii_lowercase()
         .starts_with("chrome://firefoxaccounts")
     {
@@ -352,7 +365,7 @@ fn firefox(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         id: EntryId(r.text("guid")?),
         title: crate::site::host_of(&url).unwrap_or_default(),
-        username: r.text("username")?,
+        username: r.exact("username")?,
         urls: one(url),
         password: r.password()?,
         created: unix_millis(r.get("timecreated")?),
@@ -364,8 +377,8 @@ fn firefox(r: &Row<'_>) -> Result<Mapped, FormatError> {
 fn apple(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
         title: r.text("title")?,
-        username: r.text("username")?,
-        urls: one(r.text("url")?),
+        username: r.exact("username")?,
+        urls: one(r.exact("url")?),
         password: r.password()?,
         has_totp: !r.get("otpauth")?.trim().is_empty(),
         ..Entry::default()
@@ -374,17 +387,17 @@ fn apple(r: &Row<'_>) -> Result<Mapped, FormatError> {
 
 /// Dashlane `credentials.csv`: the username may sit in `username2`/`username3`.
 fn dashlane(r: &Row<'_>) -> Result<Mapped, FormatError> {
-    let mut username = r.text("username")?;
+    let mut username = r.exact("username")?;
     for alt in ["username2", "username3"] {
-        if username.is_empty() {
-            username = r.text(alt)?;
+        if username.trim().is_empty() {
+            username = r.exact(alt)?;
         }
     }
     login(Entry {
         group: path(r.get("category")?, &['/']),
         title: r.text("title")?,
         username,
-        urls: one(r.text("url")?),
+        urls: one(r.exact("url")?),
         password: r.password()?,
         has_totp: !r.get("otpsecret")?.trim().is_empty() || !r.get("otpurl")?.trim().is_empty(),
         ..Entry::default()
@@ -397,9 +410,9 @@ fn proton(r: &Row<'_>) -> Result<Mapped, FormatError> {
     if !(kind.is_empty() || kind == "login") {
         return Ok(Mapped::Skip(SkipReason::NotALogin));
     }
-    let mut username = r.text("username")?;
-    if username.is_empty() {
-        username = r.text("email")?;
+    let mut username = r.exact("username")?;
+    if username.trim().is_empty() {
+        username = r.exact("email")?;
     }
     login(Entry {
         group: one(r.text("vault")?),
@@ -450,11 +463,11 @@ fn nordpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
         "folder" => return Ok(Mapped::Skip(SkipReason::Internal)),
         _ => return Ok(Mapped::Skip(SkipReason::NotALogin)),
     }
-    let mut username = r.text("username")?;
-    if username.is_empty() {
-        username = r.text("email")?;
+    let mut username = r.exact("username")?;
+    if username.trim().is_empty() {
+        username = r.exact("email")?;
     }
-    let mut urls = one(r.text("url")?);
+    let mut urls = one(r.exact("url")?);
     let extra = r.get("additional_urls")?.trim();
     if !extra.is_empty() {
         match serde_json::from_str::<Vec<String>>(extra) {

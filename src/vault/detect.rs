@@ -49,6 +49,15 @@ pub fn detect(bytes: &[u8]) -> Result<Format, FormatError> {
     }
 }
 
+/// Whether the first bytes of an input are binary content no reader takes: a NUL byte, and
+/// neither a KeePass, zip nor OpenPGP signature (every text export is NUL-free).
+pub fn is_binary_non_vault(prefix: &[u8]) -> bool {
+    prefix.contains(&0)
+        && !prefix.starts_with(&KEEPASS_SIG1)
+        && !prefix.starts_with(b"PK")
+        && !is_openpgp_packet(prefix)
+}
+
 fn is_openpgp_packet(bytes: &[u8]) -> bool {
     // Old-format PKESK / SKESK packets as written by gpg (`85 01 0C 03`, `8C 0D 04`), or a
     // new-format packet tag 1/3. Only the binary forms that cannot start a text file.

@@ -54,6 +54,57 @@ pub struct ReadOptions<'a> {
     pub include_recycled: bool,
 }
 
+/// Bounds on the work a file may ask for before anything about it is authenticated, so a
+/// crafted or damaged file costs seconds and a bounded amount of memory, not the machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes read from one input, and most bytes a KDBX payload may inflate to
+    /// (`--max-input-size`).
+    pub max_input_bytes: u64,
+    /// Most Argon2 memory a KeePass header may ask for, in bytes (`--max-kdf-memory`).
+    pub max_kdf_memory: u64,
+    /// Most key-derivation time a KeePass header may ask for, in seconds on a typical
+    /// machine (`--max-kdf-seconds`), converted to AES-KDF rounds and Argon2 work.
+    pub max_kdf_seconds: u64,
+}
+
+impl Limits {
+    /// 512 MiB of input: the zip reader's inflation cap; the largest real exports are tens of MB.
+    pub const DEFAULT_MAX_INPUT_MIB: u64 = 512;
+    /// 1 GiB of Argon2 memory: KeePassXC writes 64 MiB by default, Bitwarden 64 MiB, KeePass 1 MiB.
+    pub const DEFAULT_MAX_KDF_MEMORY_MIB: u64 = 1024;
+    /// 10 s: KeePassXC and KeePass calibrate their default to 1 s on the machine that saved.
+    pub const DEFAULT_MAX_KDF_SECONDS: u64 = 10;
+    /// AES-KDF rounds per second on the reference machine (2 cores with AES-NI, loaded:
+    /// 20,000,000 rounds in 0.40 s, BENCHMARKS.md "Hostile vaults").
+    pub const AES_KDF_ROUNDS_PER_SECOND: u64 = 50_000_000;
+    /// Argon2 work (memory x passes, bytes) per second on the same machine (64 MiB x 16
+    /// passes, 2 lanes, in 1.24-1.58 s).
+    pub const ARGON2_BYTES_PER_SECOND: u64 = 768 << 20;
+
+    /// The most AES-KDF rounds allowed.
+    pub fn max_aes_rounds(&self) -> u64 {
+        self.max_kdf_seconds
+            .saturating_mul(Self::AES_KDF_ROUNDS_PER_SECOND)
+    }
+
+    /// The most Argon2 work (memory in bytes x passes) allowed.
+    pub fn max_argon2_work(&self) -> u64 {
+        self.max_kdf_seconds
+            .saturating_mul(Self::ARGON2_BYTES_PER_SECOND)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_input_bytes: Self::DEFAULT_MAX_INPUT_MIB << 20,
+            max_kdf_memory: Self::DEFAULT_MAX_KDF_MEMORY_MIB << 20,
+            max_kdf_seconds: Self::DEFAULT_MAX_KDF_SECONDS,
+        }
+    }
+}
+
 /// One vault read into the model.
 #[derive(Debug)]
 pub struct Vault {
@@ -65,6 +116,9 @@ pub struct Vault {
     pub entries: Vec<Entry>,
     /// Items not audited, counted by reason.
     pub skipped: SkipCounts,
+    /// What the user should know about this file, one line each (e.g. an unauthenticated
+    /// KDBX 3.0 header); the binary prints them on stderr.
+    pub warnings: Vec<String>,
 }
 
 /// A reader's failure, without the input name (the dispatcher adds it).
@@ -161,6 +215,7 @@ pub struct VaultBuilder {
     include_recycled: bool,
     entries: Vec<Entry>,
     skipped: SkipCounts,
+    warnings: Vec<String>,
 }
 
 impl VaultBuilder {
@@ -171,7 +226,13 @@ impl VaultBuilder {
             include_recycled,
             entries: Vec::new(),
             skipped: SkipCounts::new(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// Records a one-line warning about the file.
+    pub fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
     }
 
     /// Adds a login; it is skipped (and counted) when recycled, without a password, or a
@@ -216,6 +277,7 @@ impl VaultBuilder {
             format,
             entries: self.entries,
             skipped: self.skipped,
+            warnings: self.warnings,
         }
     }
 }
@@ -230,44 +292,109 @@ fn is_reference(password: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("{REF:"))
 }
 
-/// Reads the raw bytes of an input. The buffer is wiped on drop.
+/// How much of an input is read before deciding it is binary junk rather than a vault.
+const SNIFF_BYTES: u64 = 64 << 10;
+
+/// Reads the raw bytes of an input with the default [`Limits`]. The buffer is wiped on drop.
 pub fn load(input: &Input) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    load_limited(input, &Limits::default())
+}
+
+/// Reads the raw bytes of an input, at most `limits.max_input_bytes` of them: a regular file
+/// over the cap is refused by its size, before reading; binary content that no reader takes
+/// (e.g. `/dev/zero`) is refused after its first 64 KiB; a stream (stdin, a device) is
+/// refused once it passes the cap. The buffer is wiped on drop.
+pub fn load_limited(input: &Input, limits: &Limits) -> Result<Zeroizing<Vec<u8>>, ReadError> {
     use std::io::Read;
     let name = input.display_name();
-    let mut buf = Zeroizing::new(Vec::new());
-    let result = match input {
-        Input::Stdin => std::io::stdin().lock().read_to_end(&mut buf),
+    let io_error = |cause| ReadError::Io {
+        name: name.clone(),
+        cause,
+    };
+    let too_large = |what: String| ReadError::Format {
+        name: name.clone(),
+        cause: FormatError::Invalid(format!(
+            "{what}, more than the {} MiB read from one input (--max-input-size MIB raises it)",
+            limits.max_input_bytes >> 20
+        )),
+    };
+    let mut source: Box<dyn Read> = match input {
+        Input::Stdin => Box::new(std::io::stdin().lock()),
         Input::Path(path) => {
             if path.is_dir() {
-                return Err(ReadError::Io {
-                    name,
-                    cause: std::io::Error::other("is a directory, not a vault file"),
-                });
+                return Err(io_error(std::io::Error::other(
+                    "is a directory, not a vault file",
+                )));
             }
-            std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf))
+            let file = std::fs::File::open(path).map_err(io_error)?;
+            let meta = file.metadata().map_err(io_error)?;
+            if meta.is_file() && meta.len() > limits.max_input_bytes {
+                return Err(too_large(format!("the file is {} MiB", meta.len() >> 20)));
+            }
+            Box::new(file)
         }
     };
-    result.map_err(|cause| ReadError::Io { name, cause })?;
+    let mut buf = Zeroizing::new(Vec::new());
+    (&mut source)
+        .take(SNIFF_BYTES.min(limits.max_input_bytes))
+        .read_to_end(&mut buf)
+        .map_err(io_error)?;
+    if detect::is_binary_non_vault(&buf) {
+        return Err(ReadError::Format {
+            name,
+            cause: FormatError::Unknown,
+        });
+    }
+    let rest = limits
+        .max_input_bytes
+        .saturating_add(1)
+        .saturating_sub(buf.len() as u64);
+    source.take(rest).read_to_end(&mut buf).map_err(io_error)?;
+    if buf.len() as u64 > limits.max_input_bytes {
+        return Err(too_large("the input is larger".to_owned()));
+    }
     Ok(buf)
 }
 
-/// Reads one input as the `source`-th vault of the run.
+/// Reads one input as the `source`-th vault of the run, with the default [`Limits`].
 pub fn read(
     input: &Input,
     source: usize,
     options: &mut ReadOptions<'_>,
 ) -> Result<Vault, ReadError> {
-    let bytes = load(input)?;
-    let name = input.display_name();
-    read_bytes(&name, &bytes, source, options).map_err(|cause| ReadError::Format { name, cause })
+    read_limited(input, source, options, &Limits::default())
 }
 
-/// Reads a vault from bytes already in memory.
+/// Reads one input as the `source`-th vault of the run, within `limits`.
+pub fn read_limited(
+    input: &Input,
+    source: usize,
+    options: &mut ReadOptions<'_>,
+    limits: &Limits,
+) -> Result<Vault, ReadError> {
+    let bytes = load_limited(input, limits)?;
+    let name = input.display_name();
+    read_bytes_limited(&name, &bytes, source, options, limits)
+        .map_err(|cause| ReadError::Format { name, cause })
+}
+
+/// Reads a vault from bytes already in memory, with the default [`Limits`].
 pub fn read_bytes(
     name: &str,
     bytes: &[u8],
     source: usize,
     options: &mut ReadOptions<'_>,
+) -> Result<Vault, FormatError> {
+    read_bytes_limited(name, bytes, source, options, &Limits::default())
+}
+
+/// Reads a vault from bytes already in memory, within `limits`.
+pub fn read_bytes_limited(
+    name: &str,
+    bytes: &[u8],
+    source: usize,
+    options: &mut ReadOptions<'_>,
+    limits: &Limits,
 ) -> Result<Vault, FormatError> {
     if bytes.is_empty() {
         return Err(FormatError::Invalid("empty file".to_owned()));
@@ -278,7 +405,7 @@ pub fn read_bytes(
     };
     let mut builder = VaultBuilder::new(source, options.include_recycled);
     match (reader_of(format), zip::is_zip(bytes)) {
-        (Reader::Keepass, _) => keepass::read(name, bytes, options, &mut builder)?,
+        (Reader::Keepass, _) => keepass::read(name, bytes, options, limits, &mut builder)?,
         (Reader::KeepassXml, _) => keepass::read_xml(bytes, &mut builder)?,
         (Reader::Json | Reader::Csv, true) => zip::read(bytes, format, &mut builder)?,
         (Reader::Json, false) => json::read(name, bytes, format, options, &mut builder)?,

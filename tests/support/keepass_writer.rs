@@ -541,6 +541,28 @@ const SIG: [u8; 8] = [0x03, 0xd9, 0xa2, 0x9a, 0x67, 0xfb, 0x4b, 0xb5];
 
 /// KDBX 3.1: AES-KDF with `rounds`, AES-256, gzip, Salsa20 inner stream, `Meta/HeaderHash`.
 pub fn kdbx3(db: &Db, key: Key<'_>, rounds: u64, label: &str) -> Vec<u8> {
+    kdbx3_with(db, key, rounds, label, &Kdbx3Quirks::default())
+}
+
+/// What [`kdbx3_with`] may write differently, for hostile-file tests.
+#[derive(Clone, Copy, Default)]
+pub struct Kdbx3Quirks {
+    /// No `Meta/HeaderHash`, as KDBX 3.0 writers did.
+    pub no_header_hash: bool,
+    /// The end block's hash (all zero in a valid file).
+    pub end_block_hash: [u8; 32],
+    /// Added to the end block's index (1 in a valid one-block file).
+    pub end_block_index_offset: u32,
+}
+
+/// [`kdbx3`] with [`Kdbx3Quirks`].
+pub fn kdbx3_with(
+    db: &Db,
+    key: Key<'_>,
+    rounds: u64,
+    label: &str,
+    quirks: &Kdbx3Quirks,
+) -> Vec<u8> {
     let master_seed = seeded(label, "master seed", 32);
     let transform_seed = seeded(label, "transform seed", 32);
     let iv = seeded(label, "iv", 16);
@@ -579,7 +601,7 @@ pub fn kdbx3(db: &Db, key: Key<'_>, rounds: u64, label: &str) -> Vec<u8> {
         times: Times::Iso,
         protect: Protect::Stream(&mut apply),
     }
-    .document(db, Some(&header_hash));
+    .document(db, Some(&header_hash).filter(|_| !quirks.no_header_hash));
 
     let compressed = gzip(xml.as_bytes());
     let mut plain = stream_start.clone();
@@ -588,8 +610,8 @@ pub fn kdbx3(db: &Db, key: Key<'_>, rounds: u64, label: &str) -> Vec<u8> {
     plain.extend_from_slice(&Sha256::digest(&compressed));
     plain.extend_from_slice(&(compressed.len() as u32).to_le_bytes());
     plain.extend_from_slice(&compressed);
-    plain.extend_from_slice(&1u32.to_le_bytes());
-    plain.extend_from_slice(&[0; 32]);
+    plain.extend_from_slice(&(1 + quirks.end_block_index_offset).to_le_bytes());
+    plain.extend_from_slice(&quirks.end_block_hash);
     plain.extend_from_slice(&0u32.to_le_bytes());
 
     let transformed = aes_kdf(&key.composite(), &transform_seed, rounds);

@@ -230,16 +230,29 @@ fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(
         .map_err(|_| OuterError::Padding)
 }
 
-/// Gunzips (compression 1) or copies (0) the payload. A gzip error reads as "cut short",
-/// as the crate's I/O error did.
-fn decompress(compression: u32, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+/// Gunzips (compression 1) or copies (0) the payload, to at most `max` bytes: an
+/// authenticated file can still be a small gzip bomb. A gzip error reads as "cut short", as
+/// the crate's I/O error did.
+fn decompress(compression: u32, data: &[u8], max: u64) -> Result<Zeroizing<Vec<u8>>, FormatError> {
     match compression {
         0 => Ok(Zeroizing::new(data.to_vec())),
         1 => {
-            let mut out = Zeroizing::new(Vec::with_capacity(data.len().saturating_mul(4)));
+            let capacity = data
+                .len()
+                .saturating_mul(4)
+                .min(usize::try_from(max).unwrap_or(usize::MAX));
+            let mut out = Zeroizing::new(Vec::with_capacity(capacity));
             flate2::read::GzDecoder::new(data)
+                .take(max.saturating_add(1))
                 .read_to_end(&mut out)
                 .map_err(|_| corrupt("cut short"))?;
+            if out.len() as u64 > max {
+                return Err(FormatError::Invalid(format!(
+                    "the decrypted database inflates to more than {} MiB \
+                     (--max-input-size MIB raises it)",
+                    max >> 20
+                )));
+            }
             Ok(out)
         }
         c => Err(corrupt(&format!("invalid compression algorithm {c}"))),
@@ -250,6 +263,7 @@ fn decompress(compression: u32, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, Forma
 pub(crate) fn decrypt_kdbx4(
     file: &Kdbx4<'_>,
     composite: &[u8; 32],
+    max_inflated: u64,
 ) -> Result<Decrypted, FormatError> {
     let common = &file.common;
     let transformed = transform(&file.kdf, composite)?;
@@ -286,7 +300,11 @@ pub(crate) fn decrypt_kdbx4(
             OuterError::Other(e) => e,
         },
     )?;
-    let payload = decompress(common.compression, encrypted.get(..len).unwrap_or_default())?;
+    let payload = decompress(
+        common.compression,
+        encrypted.get(..len).unwrap_or_default(),
+        max_inflated,
+    )?;
     drop(encrypted);
 
     // Inner header: (u8 id, u32 length, value) up to id 0.
@@ -332,6 +350,7 @@ pub(crate) fn decrypt_kdbx4(
 pub(crate) fn decrypt_kdbx3(
     file: &Kdbx3<'_>,
     composite: &[u8; 32],
+    max_inflated: u64,
 ) -> Result<Decrypted, FormatError> {
     let common = &file.common;
     let inner = InnerStream::new(file.stream_id, file.stream_key)?;
@@ -354,12 +373,20 @@ pub(crate) fn decrypt_kdbx3(
         Some(_) => {}
     }
 
-    // Hashed block stream from byte 32: (u32 index, SHA-256, u32 size, data), ended by size 0.
+    // Hashed block stream from byte 32: (u32 index, SHA-256, u32 size, data), ended by size 0
+    // with an all-zero hash. Indexes count from 0, as KeePassXC checks them.
     let cut = || corrupt("cut short");
+    let altered = |what: &str| {
+        FormatError::Invalid(format!("{what}: the file was tampered with or corrupted"))
+    };
     let mut compressed = Zeroizing::new(Vec::with_capacity(payload.len()));
     let mut pos = 32usize;
     let mut index = 0usize;
     loop {
+        let stored_index = payload.get(pos..pos + 4).and_then(u32_of).ok_or_else(cut)?;
+        if usize::try_from(stored_index).ok() != Some(index) {
+            return Err(altered(&format!("block {index} has index {stored_index}")));
+        }
         let hash = payload.get(pos + 4..pos + 36).ok_or_else(cut)?;
         let size = payload
             .get(pos + 36..pos + 40)
@@ -367,6 +394,9 @@ pub(crate) fn decrypt_kdbx3(
             .and_then(|s| usize::try_from(s).ok())
             .ok_or_else(cut)?;
         if size == 0 {
+            if hash.iter().any(|&b| b != 0) {
+                return Err(altered("the final block's hash is not all zero"));
+            }
             break;
         }
         let end = (pos + 40).checked_add(size).ok_or_else(cut)?;
@@ -380,7 +410,7 @@ pub(crate) fn decrypt_kdbx3(
         pos = end;
         index += 1;
     }
-    let xml = decompress(common.compression, &compressed)?;
+    let xml = decompress(common.compression, &compressed, max_inflated)?;
     Ok(Decrypted {
         payload: xml,
         xml_start: 0,

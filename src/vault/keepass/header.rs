@@ -3,12 +3,12 @@
 //! [`inspect`] walks the header with bounds checks, so that a truncated or tampered header
 //! becomes a clear error (the `keepass` crate, still used for KeePass 1, panics on short
 //! fields), tells apart the versions that cannot be read (KDBX 2.x, the KeePass 2
-//! pre-release format), caps the key-derivation cost, and returns every field
+//! pre-release format), caps the key-derivation cost (see [`Limits`]), and returns every field
 //! [`super::decrypt`] needs, borrowed from the file: the KDBX 4 header SHA-256 is checked
 //! here, and the HMAC block stream is split into blocks (complete, ended by its empty
 //! block) that `decrypt` authenticates once the key is known.
 
-use crate::vault::FormatError;
+use crate::vault::{FormatError, Limits};
 use sha2::{Digest, Sha256};
 
 const SIG1: [u8; 4] = [0x03, 0xd9, 0xa2, 0x9a];
@@ -17,18 +17,6 @@ const SIG2_KDB2_PRERELEASE: u32 = 0xb54b_fb66;
 const SIG2_KDBX: u32 = 0xb54b_fb67;
 /// KeePass 1 header: signatures, flags, version, seeds, IV, counts, hash, transform seed/rounds.
 const KDB_HEADER_LEN: usize = 124;
-/// Refuse Argon2 memory above this: a corrupt or hostile header could otherwise make the
-/// allocation abort the process.
-const MAX_ARGON2_MEMORY: u64 = 8 << 30;
-/// Most AES-KDF rounds accepted (KDBX 3 transform rounds, KDBX 4 `R`, KeePass 1): the key
-/// derivation runs before anything can authenticate the header, so a crafted file could
-/// otherwise ask for 2^64 rounds and hang the program. KeePassXC keeps the round count in a
-/// signed 32-bit int; real databases use millions to a few hundred million.
-const MAX_AES_ROUNDS: u64 = i32::MAX as u64;
-/// Most Argon2 work accepted: passes times memory, in bytes (64 GiB: 1 GiB x 64 passes,
-/// 64 MiB x 1024 passes). For the same reason: 2^40 passes would never finish.
-const MAX_ARGON2_WORK: u64 = 64 << 30;
-
 /// Cipher UUID of ChaCha20, the only stream cipher (any payload length is fine).
 pub(crate) const CIPHER_CHACHA20: [u8; 16] = [
     0xd6, 0x03, 0x8a, 0x2b, 0x8b, 0x6f, 0x4c, 0xb5, 0xa5, 0x24, 0x33, 0x9a, 0x31, 0xdb, 0xb5, 0x9a,
@@ -139,7 +127,7 @@ fn u64_of(value: &[u8]) -> Option<u64> {
 }
 
 /// Classifies the file and walks its outer header.
-pub(crate) fn inspect(bytes: &[u8]) -> Result<Header<'_>, FormatError> {
+pub(crate) fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Header<'a>, FormatError> {
     let sig1 = bytes.get(..4);
     if sig1 != Some(&SIG1[..]) {
         if bytes.len() < 4 && SIG1.starts_with(bytes) {
@@ -155,7 +143,7 @@ pub(crate) fn inspect(bytes: &[u8]) -> Result<Header<'_>, FormatError> {
         return Err(corrupt("shorter than the file signature"));
     };
     match sig2 {
-        SIG2_KDB => inspect_kdb(bytes).map(|()| Header::Kdb),
+        SIG2_KDB => inspect_kdb(bytes, limits).map(|()| Header::Kdb),
         SIG2_KDB2_PRERELEASE => Err(FormatError::Unsupported(
             "KeePass 2 pre-release database format: open it in KeePass 2 or KeePassXC and save \
              it again to upgrade it to KDBX 4"
@@ -166,8 +154,8 @@ pub(crate) fn inspect(bytes: &[u8]) -> Result<Header<'_>, FormatError> {
                 "KDBX {major}.{minor} (KeePass 2.0x era) is not supported: open the database in \
                  KeePassXC or KeePass 2 and save it again, which upgrades it to KDBX 4"
             ))),
-            3 => kdbx3(bytes).map(Header::Kdbx3),
-            4 => kdbx4(bytes).map(Header::Kdbx4),
+            3 => kdbx3(bytes, limits).map(Header::Kdbx3),
+            4 => kdbx4(bytes, limits).map(Header::Kdbx4),
             _ => Err(FormatError::Unsupported(format!(
                 "KDBX {major}.{minor} is newer than the versions supported (3.1, 4.0, 4.1): \
                  save a copy as KDBX 4 in KeePassXC or KeePass 2"
@@ -179,7 +167,7 @@ pub(crate) fn inspect(bytes: &[u8]) -> Result<Header<'_>, FormatError> {
     }
 }
 
-fn inspect_kdb(bytes: &[u8]) -> Result<(), FormatError> {
+fn inspect_kdb(bytes: &[u8], limits: &Limits) -> Result<(), FormatError> {
     if bytes.len() < KDB_HEADER_LEN {
         return Err(corrupt("KeePass 1 header cut short"));
     }
@@ -193,7 +181,7 @@ fn inspect_kdb(bytes: &[u8]) -> Result<(), FormatError> {
     if flags & (2 | 8) == 0 {
         return Err(corrupt("KeePass 1 header names no known cipher"));
     }
-    check_aes_rounds(u32_at(bytes, 120).map_or(0, u64::from))
+    check_aes_rounds(u32_at(bytes, 120).map_or(0, u64::from), limits)
 }
 
 /// The outer header fields by id, as the walk found them (a later duplicate wins).
@@ -269,11 +257,11 @@ fn walk(bytes: &[u8], wide: bool) -> Result<(Fields<'_>, usize), FormatError> {
     }
 }
 
-fn kdbx3(bytes: &[u8]) -> Result<Kdbx3<'_>, FormatError> {
+fn kdbx3<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Kdbx3<'a>, FormatError> {
     let (fields, len) = walk(bytes, false)?;
     let rounds = fields.by_id[6].and_then(u64_of);
     if let Some(rounds) = rounds {
-        check_aes_rounds(rounds)?;
+        check_aes_rounds(rounds, limits)?;
     }
     let common = fields.common()?;
     // A block cipher's payload must be whole blocks, so that a padding error after
@@ -300,7 +288,7 @@ fn kdbx3(bytes: &[u8]) -> Result<Kdbx3<'_>, FormatError> {
     })
 }
 
-fn kdbx4(bytes: &[u8]) -> Result<Kdbx4<'_>, FormatError> {
+fn kdbx4<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Kdbx4<'a>, FormatError> {
     let (fields, len) = walk(bytes, true)?;
     // The variant dictionaries are checked structurally before the checksum, their meaning
     // after it.
@@ -308,7 +296,7 @@ fn kdbx4(bytes: &[u8]) -> Result<Kdbx4<'_>, FormatError> {
     if let Some(public) = fields.by_id[12] {
         check_variant_dictionary(public)?;
     }
-    check_kdf_cost(&kdf_items)?;
+    check_kdf_cost(&kdf_items, limits)?;
     let header = bytes
         .get(..len)
         .ok_or_else(|| corrupt("outer header cut short"))?;
@@ -401,12 +389,17 @@ pub(crate) fn check_variant_dictionary(buf: &[u8]) -> Result<Vec<VdItem<'_>>, Fo
     Ok(items)
 }
 
-/// Refuses an AES-KDF round count above [`MAX_AES_ROUNDS`].
-fn check_aes_rounds(rounds: u64) -> Result<(), FormatError> {
-    if rounds > MAX_AES_ROUNDS {
+/// Refuses an AES-KDF round count above what `--max-kdf-seconds` allows: the key derivation
+/// runs before anything can authenticate the header, so a crafted file could otherwise ask
+/// for 2^64 rounds and never finish opening.
+fn check_aes_rounds(rounds: u64, limits: &Limits) -> Result<(), FormatError> {
+    let max = limits.max_aes_rounds();
+    if rounds > max {
         return Err(FormatError::Invalid(format!(
-            "refusing to open: the header asks for {rounds} AES key-derivation rounds, more than \
-             the {MAX_AES_ROUNDS} allowed (a corrupt or hostile file would never finish opening)"
+            "refusing to open: the header asks for {rounds} AES-KDF rounds (about {} s), more \
+             than --max-kdf-seconds {} allows ({max} rounds); raise it if you trust this file",
+            rounds / Limits::AES_KDF_ROUNDS_PER_SECOND,
+            limits.max_kdf_seconds
         )));
     }
     Ok(())
@@ -422,30 +415,34 @@ fn largest_u64(items: &[VdItem<'_>], key: &[u8]) -> Option<u64> {
         .max()
 }
 
-fn check_kdf_cost(items: &[VdItem<'_>]) -> Result<(), FormatError> {
+/// Refuses Argon2 memory above `--max-kdf-memory` (the allocation could abort the process)
+/// and AES-KDF rounds or Argon2 work (passes x memory) above `--max-kdf-seconds`.
+fn check_kdf_cost(items: &[VdItem<'_>], limits: &Limits) -> Result<(), FormatError> {
     let memory = largest_u64(items, b"M");
     if let Some(memory) = memory
-        && memory > MAX_ARGON2_MEMORY
+        && memory > limits.max_kdf_memory
     {
-        return Err(corrupt(&format!(
-            "the key derivation asks for {} GiB of memory, more than the {} GiB allowed",
-            memory >> 30,
-            MAX_ARGON2_MEMORY >> 30
+        return Err(FormatError::Invalid(format!(
+            "refusing to open: the header asks for {} MiB of Argon2 memory, more than \
+             --max-kdf-memory {} (MiB) allows; raise it if you trust this file",
+            memory >> 20,
+            limits.max_kdf_memory >> 20
         )));
     }
     if let Some(rounds) = largest_u64(items, b"R") {
-        check_aes_rounds(rounds)?;
+        check_aes_rounds(rounds, limits)?;
     }
     if let Some(passes) = largest_u64(items, b"I") {
         // Argon2 fills at least 8 KiB per pass, even when M says less.
         let work = u128::from(passes) * u128::from(memory.unwrap_or(0).max(8 << 10));
-        if work > u128::from(MAX_ARGON2_WORK) {
+        if work > u128::from(limits.max_argon2_work()) {
+            let seconds = work / u128::from(Limits::ARGON2_BYTES_PER_SECOND);
             return Err(FormatError::Invalid(format!(
-                "refusing to open: the header asks for {passes} Argon2 passes over {} MiB, more \
-                 than the {} GiB of key-derivation work allowed (a corrupt or hostile file would \
-                 never finish opening)",
+                "refusing to open: the header asks for {passes} Argon2 passes over {} MiB \
+                 (about {seconds} s), more than --max-kdf-seconds {} allows; raise it if you \
+                 trust this file",
                 memory.unwrap_or(0) >> 20,
-                MAX_ARGON2_WORK >> 30
+                limits.max_kdf_seconds
             )));
         }
     }
@@ -505,17 +502,17 @@ mod tests {
     #[test]
     fn rejects_non_keepass_and_short_input() {
         assert!(matches!(
-            inspect(b"hello world!").map(|_| ()),
+            inspect(b"hello world!", &Limits::default()).map(|_| ()),
             Err(FormatError::Invalid(_))
         ));
         assert!(
-            matches!(inspect(&SIG1[..2]).map(|_| ()), Err(FormatError::Invalid(m)) if m.contains("truncated"))
+            matches!(inspect(&SIG1[..2], &Limits::default()).map(|_| ()), Err(FormatError::Invalid(m)) if m.contains("truncated"))
         );
         let mut kdbx2 = SIG1.to_vec();
         kdbx2.extend_from_slice(&SIG2_KDBX.to_le_bytes());
         kdbx2.extend_from_slice(&[1, 0, 2, 0]);
         assert!(
-            matches!(inspect(&kdbx2).map(|_| ()), Err(FormatError::Unsupported(m)) if m.contains("KDBX 2.1"))
+            matches!(inspect(&kdbx2, &Limits::default()).map(|_| ()), Err(FormatError::Unsupported(m)) if m.contains("KDBX 2.1"))
         );
     }
 
@@ -527,7 +524,7 @@ mod tests {
         // compression flags of 1 byte: the crate would panic reading a u32
         h.extend_from_slice(&[3, 1, 0, 1, 0, 0, 0]);
         assert!(
-            matches!(inspect(&h).map(|_| ()), Err(FormatError::Invalid(m)) if m.contains("field 3"))
+            matches!(inspect(&h, &Limits::default()).map(|_| ()), Err(FormatError::Invalid(m)) if m.contains("field 3"))
         );
     }
 

@@ -32,7 +32,13 @@ pub(crate) fn check(bytes: &[u8]) -> Result<usize, FormatError> {
         return Err(FormatError::BadKeyFile("the key file is empty".to_owned()));
     }
     if let Some(xml) = xml_key(bytes) {
-        return check_xml(&xml);
+        // An XML key file whose key data is empty would add nothing to the composite key.
+        return match check_xml(&xml)? {
+            0 => Err(FormatError::BadKeyFile(
+                "XML key file: the key data is empty".to_owned(),
+            )),
+            len => Ok(len),
+        };
     }
     // Binary (32 bytes), hex (64 characters) and hashed key files all give 32 bytes.
     Ok(32)
@@ -57,7 +63,9 @@ pub(crate) fn key_element(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
             }
             return Zeroizing::new(xml.data.as_bytes().to_vec());
         }
-        return match base64::engine::general_purpose::STANDARD.decode(xml.data.as_bytes()) {
+        return match base64::engine::general_purpose::STANDARD
+            .decode(v1_digits(&xml.data).as_bytes())
+        {
             Ok(raw) => Zeroizing::new(raw),
             Err(_) => Zeroizing::new(xml.data.as_bytes().to_vec()),
         };
@@ -162,17 +170,34 @@ fn check_xml(key: &XmlKey) -> Result<usize, FormatError> {
     if let Some(v) = version
         && !v.starts_with("1.")
     {
+        // The version is file content: shown only when it is short printable ASCII, so the
+        // error stays one clean line.
+        let shown = if v.len() <= 16 && v.bytes().all(|b| b.is_ascii_graphic()) {
+            format!(" {v}")
+        } else {
+            String::new()
+        };
         return Err(FormatError::BadKeyFile(format!(
-            "XML key file of unknown version {v}"
+            "XML key file of unknown version{shown}"
         )));
     }
-    // Version 1.0: base64, decoded by the crate without trimming.
-    match base64::engine::general_purpose::STANDARD.decode(key.data.as_bytes()) {
+    // Version 1.0: base64; whitespace around or inside it is ignored, as KeePass
+    // (Convert.FromBase64String) and KeePassXC (QByteArray::fromBase64) do.
+    match base64::engine::general_purpose::STANDARD.decode(v1_digits(&key.data).as_bytes()) {
         Ok(raw) => Ok(Zeroizing::new(raw).len()),
         Err(_) => Err(FormatError::BadKeyFile(
             "XML key file: the key data is not valid base64".to_owned(),
         )),
     }
+}
+
+/// The base64 text of a version 1.0 key, without XML whitespace.
+fn v1_digits(data: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        data.chars()
+            .filter(|c| !matches!(c, ' ' | '\n' | '\t' | '\r'))
+            .collect(),
+    )
 }
 
 fn decode_hex(digits: &str) -> Option<Zeroizing<Vec<u8>>> {
@@ -214,6 +239,22 @@ mod tests {
         let broken = V2.replace("36057B1C", "36057B1X");
         assert!(
             matches!(check(broken.as_bytes()), Err(FormatError::BadKeyFile(m)) if m.contains("hex"))
+        );
+    }
+
+    #[test]
+    fn v1_base64_with_whitespace_is_accepted() {
+        let data = "NXyYiJMHg3ls+eBmjbAjWec9lcOToJiofbhNiFMTJMw=";
+        let plain = format!(
+            "<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data>{data}</Data></Key></KeyFile>"
+        );
+        let spaced = format!(
+            "<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data>\n\t {data}\r\n  </Data></Key></KeyFile>"
+        );
+        assert_eq!(check(spaced.as_bytes()).ok(), Some(32));
+        assert_eq!(
+            key_element(spaced.as_bytes()).as_slice(),
+            key_element(plain.as_bytes()).as_slice()
         );
     }
 

@@ -51,7 +51,7 @@ mod kdb;
 mod keyfile;
 mod xml;
 
-use super::{FormatError, ReadOptions, VaultBuilder};
+use super::{FormatError, Limits, ReadOptions, VaultBuilder};
 use crate::model::{Entry, EntryId, PastPassword, SkipReason, Timestamp};
 use crate::secret::Secret;
 use header::Header;
@@ -62,6 +62,12 @@ use zeroize::Zeroizing;
 
 /// What the error messages call the database when asking for its password.
 const WHAT: &str = "KeePass database";
+
+/// KDBX 3 without `Meta/HeaderHash` (KDBX 3.0, or an empty one): nothing authenticates the
+/// outer header, so its protected-stream key or KDF could be altered without the password.
+const UNAUTHENTICATED_HEADER: &str = "this KDBX 3 file's header is not authenticated (no \
+     HeaderHash), so it could have been altered without the master password: open and save it \
+     in KeePassXC to upgrade it to KDBX 4";
 
 /// A key file's content and the length of the key it yields.
 struct KeyFile {
@@ -74,9 +80,10 @@ pub fn read(
     name: &str,
     bytes: &[u8],
     options: &mut ReadOptions<'_>,
+    limits: &Limits,
     builder: &mut VaultBuilder,
 ) -> Result<(), FormatError> {
-    let header = header::inspect(bytes)?;
+    let header = header::inspect(bytes, limits)?;
     let key_file = match &options.key_file {
         Some(path) => {
             let content = keyfile::load(path)?;
@@ -90,7 +97,11 @@ pub fn read(
     let db = match header {
         Header::Kdb => kdb::open(bytes, password.as_ref(), key_file.as_ref())?,
         Header::Kdbx3(_) | Header::Kdbx4(_) => {
-            open_kdbx(&header, password.as_ref(), key_file.as_ref())?
+            let db = open_kdbx(&header, password.as_ref(), key_file.as_ref(), limits)?;
+            if matches!(header, Header::Kdbx3(_)) && !db.header_hash_checked {
+                builder.warn(UNAUTHENTICATED_HEADER.to_owned());
+            }
+            db
         }
     };
     map_entries(&db, is_kdb, builder);
@@ -102,6 +113,35 @@ pub fn read_xml(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), FormatEr
     let db = xml::parse(bytes, Origin::Export)?;
     map_entries(&db, false, builder);
     Ok(())
+}
+
+/// Fuzzing entry points: the parsers behind the key derivation, reachable without a key.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{FormatError, decrypt, keyfile, xml};
+
+    /// The inner-XML reader exactly as the KDBX path runs it, on plaintext inner XML: every
+    /// `Protected="True"` value goes through a ChaCha20 inner stream with a fixed key (what a
+    /// decrypted KDBX 4 payload holds) and the KDBX 3 header hash is checked against zeros.
+    /// Returns the number of entries read.
+    pub fn inner_xml(xml: &[u8]) -> Result<usize, FormatError> {
+        let mut stream = decrypt::InnerStream::new(3, b"credaudit fuzzing inner stream key")?;
+        let db = xml::parse(
+            xml,
+            xml::Origin::Kdbx {
+                stream: &mut stream,
+                header_hash: Some([0; 32]),
+            },
+        )?;
+        Ok(db.groups.iter().map(|g| g.entries.len()).sum())
+    }
+
+    /// The key-file parser: the check, then the composite-key element, as opening does.
+    /// Returns the element's length.
+    pub fn key_file(bytes: &[u8]) -> Result<usize, FormatError> {
+        keyfile::check(bytes)?;
+        Ok(keyfile::key_element(bytes).len())
+    }
 }
 
 /// The credential combinations to try, in order: (password, use the key file).
@@ -125,6 +165,7 @@ fn open_kdbx(
     header: &Header<'_>,
     password: Option<&Secret>,
     key_file: Option<&KeyFile>,
+    limits: &Limits,
 ) -> Result<RawDb, FormatError> {
     let mut last = FormatError::WrongKey;
     for (pw, use_key_file) in attempts(password, key_file)? {
@@ -133,8 +174,14 @@ fn open_kdbx(
             .map(|k| k.content.as_slice());
         let composite = decrypt::composite_key(pw, content);
         let (decrypted, header_hash) = match header {
-            Header::Kdbx3(h) => (decrypt::decrypt_kdbx3(h, &composite), Some(h.header_sha256)),
-            Header::Kdbx4(h) => (decrypt::decrypt_kdbx4(h, &composite), None),
+            Header::Kdbx3(h) => (
+                decrypt::decrypt_kdbx3(h, &composite, limits.max_input_bytes),
+                Some(h.header_sha256),
+            ),
+            Header::Kdbx4(h) => (
+                decrypt::decrypt_kdbx4(h, &composite, limits.max_input_bytes),
+                None,
+            ),
             Header::Kdb => return Err(header::corrupt("not a KDBX file")),
         };
         match decrypted {

@@ -127,6 +127,8 @@ impl RawGroup {
 pub(crate) struct RawDb {
     pub groups: Vec<RawGroup>,
     pub recycle_bin: Option<[u8; 16]>,
+    /// Whether a non-empty KDBX 3 `Meta/HeaderHash` matched the outer header.
+    pub header_hash_checked: bool,
 }
 
 /// The root group name is never shown; a database without one has no entries.
@@ -135,6 +137,7 @@ impl Default for RawDb {
         Self {
             groups: vec![RawGroup::named(String::new())],
             recycle_bin: None,
+            header_hash_checked: false,
         }
     }
 }
@@ -492,8 +495,11 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// Decrypts the protected text just read, in place.
-    fn unprotect(&mut self) -> Result<(), FormatError> {
+    /// Decrypts the protected text just read, in place. A field value must decrypt to
+    /// UTF-8: garbage means a wrong or altered inner-stream key (KDBX 3 headers without a
+    /// `HeaderHash` are not authenticated), and auditing garbage would hide real findings.
+    /// Other protected values (binaries) only advance the stream.
+    fn unprotect(&mut self, is_field_value: bool) -> Result<(), FormatError> {
         let Origin::Kdbx { stream, .. } = &mut self.origin else {
             return Ok(());
         };
@@ -503,7 +509,16 @@ impl Parser<'_> {
             .map_err(|_| corrupt("a protected value is not valid base64"))?;
         stream.apply(&mut self.scratch);
         self.text.clear();
-        self.text.push_str(&String::from_utf8_lossy(&self.scratch));
+        if is_field_value {
+            let text = std::str::from_utf8(&self.scratch).map_err(|_| {
+                FormatError::Invalid(
+                    "a protected value does not decrypt to valid UTF-8: the file was altered \
+                     or is corrupt"
+                        .to_owned(),
+                )
+            })?;
+            self.text.push_str(text);
+        }
         Ok(())
     }
 
@@ -521,7 +536,7 @@ impl Parser<'_> {
         let group_closes = self.groups.last().is_some_and(|g| g.1 == depth);
         // Every protected value advances the stream, used or not.
         if std::mem::take(&mut self.protected) {
-            self.unprotect()?;
+            self.unprotect(tag == Tag::Value && parent == Tag::String)?;
         }
         let value: &str = &self.text;
         let current_group = self
@@ -543,6 +558,7 @@ impl Parser<'_> {
                     if !ok {
                         return Err(header_hash_mismatch());
                     }
+                    self.db.header_hash_checked = true;
                 }
             }
             (Tag::RecycleBinUuid, Tag::Meta) if depth == 2 => {
