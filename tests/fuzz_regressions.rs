@@ -1,22 +1,13 @@
 //! Regression tests for what the fuzz targets (fuzz/) found. Each test names the target and
 //! carries the (minimized) input inline or builds it from a committed fixture.
 
-use credaudit::model::Format;
-use credaudit::secret::Secret;
-use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
+use credaudit::vault::{FormatError, Vault};
 use sha2::{Digest, Sha256};
 
-fn read(data: &[u8], format: Option<Format>, password: Option<&str>) -> Result<Vault, FormatError> {
-    let mut ask =
-        |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
-    let mut options = ReadOptions {
-        format,
-        key_file: None,
-        password: &mut ask,
-        include_recycled: false,
-    };
-    read_bytes("regression", data, 0, &mut options)
-}
+// The fuzz targets' own reader call, so a regression runs exactly what the target ran.
+#[path = "../fuzz/fuzz_targets/common/mod.rs"]
+mod common;
+use common::read;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -79,11 +79,7 @@ fn a_failed_breach_check_says_so_once_with_the_way_out() {
 
     let table = audit_down(home.path(), &url, "table");
     assert_eq!(table.code, 5, "findings and incomplete: {}", table.stderr);
-    let lines: Vec<&str> = table
-        .stderr
-        .lines()
-        .filter(|l| l.contains("incomplete"))
-        .collect();
+    let lines = lines_with(&table.stderr, "incomplete");
     assert_eq!(
         lines,
         [format!("credaudit: {expected}")],
@@ -461,11 +457,7 @@ fn old_breach_spellings_work_with_one_warning() {
         "cache-only with an empty cache: {}",
         flag.stderr
     );
-    let warnings: Vec<&str> = flag
-        .stderr
-        .lines()
-        .filter(|l| l.contains("deprecated"))
-        .collect();
+    let warnings = lines_with(&flag.stderr, "deprecated");
     assert_eq!(
         warnings,
         ["credaudit: warning: --offline is deprecated; use --breach cache-only"]
@@ -566,13 +558,16 @@ fn csv_accounts_keep_their_keys_when_entries_are_added_above() {
     let header = "name,url,username,password\n";
     let rows = "shop.example,https://shop.example/login,hana,Tulip#2001\nmail.example,https://mail.example/,hana,Tulip#2001\n";
     std::fs::write(&csv, format!("{header}{rows}")).unwrap();
-    let first = keyed_run(
-        home.path(),
-        home.path(),
-        csv.to_str().unwrap(),
-        None,
-        &baseline,
-    );
+    let run = || {
+        keyed_run(
+            home.path(),
+            home.path(),
+            csv.to_str().unwrap(),
+            None,
+            &baseline,
+        )
+    };
+    let first = run();
     assert!(
         !first["accounts"].as_array().unwrap().is_empty(),
         "reused: {first}"
@@ -583,13 +578,7 @@ fn csv_accounts_keep_their_keys_when_entries_are_added_above() {
         "name,url,username,password\nnew.example,https://new.example/,hana,vellum-Orbit-quasar-71-Tundra\n",
     );
     std::fs::write(&csv, added).unwrap();
-    let second = keyed_run(
-        home.path(),
-        home.path(),
-        csv.to_str().unwrap(),
-        None,
-        &baseline,
-    );
+    let second = run();
     assert_eq!(second["baseline"]["new"], 0, "{second}");
     assert_eq!(second["baseline"]["fixed"], 0);
 }
@@ -651,4 +640,9 @@ fn a_piped_table_fits_columns_or_a_mail_width() {
         // Wrapped, not cut: every action is there in full.
         assert!(r.stdout.contains("give each its own"), "{}", r.stdout);
     }
+}
+
+/// The lines of `text` that contain `needle`.
+fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.contains(needle)).collect()
 }

@@ -79,7 +79,12 @@ impl Spec {
                         .to_owned(),
                 ));
             }
-            other => {
+            other @ (Format::Kdbx
+            | Format::Kdb
+            | Format::KeepassXml
+            | Format::BitwardenJson
+            | Format::ProtonJson
+            | Format::EnpassJson) => {
                 return Err(FormatError::Unsupported(format!(
                     "{other} is not a CSV format"
                 )));
@@ -178,6 +183,17 @@ impl Row<'_> {
     fn line(&self) -> u64 {
         self.record.position().map(|p| p.line()).unwrap_or_default()
     }
+
+    /// The login most formats are: a title, a username and one URL column, and the password.
+    fn login(&self, title: &str, username: &str, url: &str) -> Result<Entry, FormatError> {
+        Ok(Entry {
+            title: self.text(title)?,
+            username: self.exact(username)?,
+            urls: one(self.exact(url)?),
+            password: self.password()?,
+            ..Entry::default()
+        })
+    }
 }
 
 /// A one-value list, empty when the value is blank.
@@ -268,13 +284,7 @@ fn keepassxc(r: &Row<'_>) -> Result<Mapped, FormatError> {
 }
 
 fn keepass1(r: &Row<'_>) -> Result<Mapped, FormatError> {
-    login(Entry {
-        title: r.text("account")?,
-        username: r.exact("login name")?,
-        urls: one(r.exact("web site")?),
-        password: r.password()?,
-        ..Entry::default()
-    })
+    login(r.login("account", "login name", "web site")?)
 }
 
 /// Bitwarden personal (`folder`) and organization (`collections`) CSV.
@@ -304,13 +314,9 @@ fn bitwarden(r: &Row<'_>) -> Result<Mapped, FormatError> {
 /// 1Password 8 CSV; archived items count as trash.
 fn onepassword(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
-        title: r.text("title")?,
-        username: r.exact("username")?,
-        urls: one(r.exact("url")?),
-        password: r.password()?,
         has_totp: !r.get("otpauth")?.trim().is_empty(),
         recycled: is_true(r.get("archived")?),
-        ..Entry::default()
+        ..r.login("title", "username", "url")?
     })
 }
 
@@ -343,13 +349,7 @@ fn lastpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
 }
 
 fn chrome(r: &Row<'_>) -> Result<Mapped, FormatError> {
-    login(Entry {
-        title: r.text("name")?,
-        username: r.exact("username")?,
-        urls: one(r.exact("url")?),
-        password: r.password()?,
-        ..Entry::default()
-    })
+    login(r.login("name", "username", "url")?)
 }
 
 /// Firefox: no title column, so the title is the host. The Firefox-account sync row is internal.
@@ -376,12 +376,8 @@ fn firefox(r: &Row<'_>) -> Result<Mapped, FormatError> {
 
 fn apple(r: &Row<'_>) -> Result<Mapped, FormatError> {
     login(Entry {
-        title: r.text("title")?,
-        username: r.exact("username")?,
-        urls: one(r.exact("url")?),
-        password: r.password()?,
         has_totp: !r.get("otpauth")?.trim().is_empty(),
-        ..Entry::default()
+        ..r.login("title", "username", "url")?
     })
 }
 

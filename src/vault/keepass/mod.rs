@@ -379,14 +379,16 @@ mod tests {
     #[test]
     fn history_rule_retires_at_the_next_version() {
         let t = |d: i64| DateTime::from_timestamp(d * 86_400, 0);
+        fn retired(past: &[PastPassword]) -> Vec<(&str, Option<Timestamp>)> {
+            past.iter()
+                .map(|p| (p.password.expose(), p.retired))
+                .collect()
+        }
         let mut entry = version("c", 5);
         entry.history = vec![version("a", 1), version("b", 3), version("a", 4)];
         let (changed, past) = history_of(&entry, "c");
         assert_eq!(changed, t(5));
-        let got: Vec<_> = past
-            .iter()
-            .map(|p| (p.password.expose(), p.retired))
-            .collect();
+        let got = retired(&past);
         assert_eq!(got, [("a", t(5)), ("b", t(4))]);
 
         // Versions out of file order, the current password set by the oldest of its run,
@@ -400,10 +402,7 @@ mod tests {
         ];
         let (changed, past) = history_of(&entry, "c");
         assert_eq!(changed, t(6));
-        let got: Vec<_> = past
-            .iter()
-            .map(|p| (p.password.expose(), p.retired))
-            .collect();
+        let got = retired(&past);
         assert_eq!(got, [("a", t(2))]);
         let (changed, past) = history_of(&version("c", 9), "c");
         assert!(changed.is_none() && past.is_empty(), "no history: unknown");
