@@ -20,6 +20,8 @@ pub enum ReasonCode {
     Breached,
     /// Reused, and the shared password is breached.
     ReusedBreached,
+    /// The site had a breach that exposed passwords after this password was last set.
+    SiteBreached,
     /// The same password is current in other accounts.
     Reused,
     /// Another account rotated away from this password, which is still live here.
@@ -28,6 +30,8 @@ pub enum ReasonCode {
     Variant,
     /// Weak per zxcvbn.
     Weak,
+    /// Built from the user's own personal data (name, phone number, postal code, birth date).
+    PersonalData,
     /// A weak PIN-like secret (reported apart so PINs do not flood the list).
     WeakPin,
     /// A weak licence key or similar non-login secret (reported apart, lowest weight).
@@ -38,6 +42,10 @@ pub enum ReasonCode {
     StaleUnknown,
     /// The login URL is plain `http://`.
     InsecureUrl,
+    /// The site offers 2FA (2fa.directory) and the entry holds no one-time-password seed.
+    TwoFactorAvailable,
+    /// The site offers passkeys (Passkeys Directory).
+    PasskeyAvailable,
     /// A password too long to be analysed (over [`crate::analyze::LONG_PASSWORD_BYTES`]).
     LongPassword,
     /// The breach check could not be completed for this password.
@@ -133,6 +141,16 @@ impl ReasonCode {
                 meaning: "reused, and the shared password is breached",
                 action: "rotate now: this password is in breach lists attackers replay",
             },
+            ReasonCode::SiteBreached => FindingSpec {
+                code: "site-breached",
+                tier: 7,
+                label: "site breached",
+                colour: Red,
+                fail_level: Some(L::Breached),
+                breach_count: false,
+                meaning: "the site had a breach that exposed passwords after this password was last set (HIBP breach list)",
+                action: "rotate now: the site lost its passwords after this one was set",
+            },
             ReasonCode::Reused => FindingSpec {
                 code: "reused",
                 tier: 5,
@@ -172,6 +190,16 @@ impl ReasonCode {
                 breach_count: false,
                 meaning: "zxcvbn score below `--min-score` (default 3)",
                 action: "replace with a long generated password",
+            },
+            ReasonCode::PersonalData => FindingSpec {
+                code: "personal-data",
+                tier: 3,
+                label: "personal data",
+                colour: Cyan,
+                fail_level: Some(L::Weak),
+                breach_count: false,
+                meaning: "the password is built from your own data (name, phone number, postal code, birth date): the kind is named, never the data",
+                action: "replace with a long generated password: personal data is what an attacker tries first",
             },
             ReasonCode::WeakPin => FindingSpec {
                 code: "weak-pin",
@@ -222,6 +250,26 @@ impl ReasonCode {
                 breach_count: false,
                 meaning: "the login page is plain `http://`",
                 action: "log in over https only; rotate if it was ever used on an untrusted network",
+            },
+            ReasonCode::TwoFactorAvailable => FindingSpec {
+                code: "2fa-available",
+                tier: 1,
+                label: "no 2FA",
+                colour: Plain,
+                fail_level: Some(L::Any),
+                breach_count: false,
+                meaning: "the site offers two-factor sign-in (2fa.directory) and the entry holds no one-time-password seed",
+                action: "turn on two-factor sign-in",
+            },
+            ReasonCode::PasskeyAvailable => FindingSpec {
+                code: "passkey-available",
+                tier: 1,
+                label: "passkey",
+                colour: Plain,
+                fail_level: Some(L::Any),
+                breach_count: false,
+                meaning: "the site offers passkeys (Passkeys Directory by 2factorauth)",
+                action: "add a passkey: it cannot be phished or reused",
             },
             ReasonCode::LongPassword => FindingSpec {
                 code: "long-password",

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod baseline;
 pub mod breach;
 pub mod config;
+pub mod data;
 pub mod finding;
 pub mod fsutil;
 pub mod ignore;

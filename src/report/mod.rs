@@ -42,6 +42,10 @@ pub struct Report {
     pub summary: Summary,
     /// Accounts to rotate, most urgent first.
     pub accounts: Vec<Account>,
+    /// Accounts that share one password, near variants of one password, or one sign-in
+    /// backend; each account lists the groups it is in (`Account::groups`).
+    #[serde(default)]
+    pub groups: Vec<Group>,
     /// Present when a baseline was given: what it hid.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub baseline: Option<BaselineSummary>,
@@ -138,6 +142,94 @@ pub struct Account {
     pub reasons: Vec<Reason>,
     /// What to do.
     pub action: String,
+    /// Every source this account was read from, in command-line order (the same login in two
+    /// sources is one account); the first is `source`.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Indexes into [`Report::groups`] of the groups this account is in.
+    #[serde(default)]
+    pub groups: Vec<usize>,
+    /// Where the account stands in the plan.
+    #[serde(default)]
+    pub status: AccountStatus,
+    /// The shared sign-in backend this site uses, when it shares one (`rakuten.co.jp`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sign_in: Option<String>,
+    /// Where to change the password.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub change_password: Option<crate::data::ChangePasswordLink>,
+    /// The site's two-factor support, when 2fa.directory lists it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub two_factor: Option<TwoFactor>,
+    /// The site's passkey support, when the Passkeys Directory lists it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub passkey: Option<Passkey>,
+}
+
+/// Where an account stands in the rotation plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountStatus {
+    /// To do.
+    #[default]
+    Rotate,
+    /// The password changed after the incident date (`--since`): nothing left to do for it.
+    Done,
+    /// Listed only as stale: after everything else.
+    StaleOnly,
+}
+
+/// What kind of link holds a group together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupKind {
+    /// The same current password.
+    SamePassword,
+    /// Near variants of one password.
+    Variants,
+    /// One login on several sites (a shared sign-in backend).
+    SharedSignIn,
+}
+
+/// Accounts held together by one password or one login.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// What links them.
+    pub kind: GroupKind,
+    /// Member accounts, by [`Account::key`], in rank order.
+    pub members: Vec<String>,
+    /// The shared password (or one of the variants) is in Pwned Passwords.
+    pub breached: bool,
+    /// A member matched `--compromised`.
+    pub compromised: bool,
+    /// Members whose password changed after `--since` (status `done`).
+    pub rotated: usize,
+}
+
+/// A site's two-factor support (2fa.directory).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactor {
+    /// Methods the site offers.
+    pub methods: Vec<crate::data::TwoFactorMethod>,
+    /// The entry holds a one-time-password seed.
+    pub enabled: bool,
+    /// The setup page.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub setup: Option<String>,
+}
+
+/// A site's passkey support (Passkeys Directory by 2factorauth, CC BY 4.0).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passkey {
+    /// Sign-in with a passkey instead of the password.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub passwordless: Option<crate::data::PasskeySupport>,
+    /// A passkey as second factor.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mfa: Option<crate::data::PasskeySupport>,
+    /// The setup page.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub setup: Option<String>,
 }
 
 impl Account {
@@ -242,6 +334,13 @@ impl Report {
                         })
                         .collect(),
                     action: sanitize(&r.action),
+                    sources: vec![sanitize(source)],
+                    groups: Vec::new(),
+                    status: AccountStatus::Rotate,
+                    sign_in: None,
+                    change_password: None,
+                    two_factor: None,
+                    passkey: None,
                 })
             })
             .collect::<Vec<_>>();
@@ -256,6 +355,7 @@ impl Report {
             sources,
             summary: Summary::default(),
             accounts,
+            groups: Vec::new(),
             baseline: None,
             breach_incomplete: None,
             warnings: Vec::new(),
