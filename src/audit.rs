@@ -72,9 +72,21 @@ pub fn run(
     progress: &dyn Progress,
 ) -> AuditOutcome {
     let now = options.analysis.now;
+    // One account is one account: the same login read from several sources is merged here,
+    // before any analyzer (see `crate::plan`).
+    let merged = crate::plan::merge_same_logins(entries);
+    let entries = &merged.entries[..];
     let findings = analyze::run(entries, breach.source, &options.analysis, progress);
     let ranked = rank::rank(entries, &findings, &options.policy);
-    let mut report = Report::new(sources, entries, &findings, &ranked, breach.name, now);
+    let mut report = Report::new(
+        sources,
+        entries,
+        &merged.sources,
+        &findings,
+        &ranked,
+        breach.name,
+        now,
+    );
     if !options.exact_counts {
         report.hide_exact_counts();
     }
@@ -85,10 +97,8 @@ pub fn run(
         report.breach_incomplete = Some(line);
     }
 
-    for query in &findings.unmatched_compromised {
-        report
-            .warnings
-            .push(format!("--compromised {query:?} matches no account"));
+    for error in &findings.compromised_errors {
+        report.warnings.push(error.to_string());
     }
     if let Some(ignores) = &options.ignores {
         let outcome = ignores.apply(&mut report, now.date_naive());
@@ -116,6 +126,63 @@ pub fn run(
         has_findings,
         incomplete,
     }
+}
+
+/// Resolves the `--compromised` queries against the accounts of a run (the same login in
+/// several sources merged first, as [`run`] does), before the audit: one line per query
+/// saying what it matched, for the binary to print, or the first query that cannot be used
+/// (no match, ambiguous, empty), for exit 2.
+pub fn check_compromised(
+    entries: &[Entry],
+    queries: &[String],
+) -> Result<Vec<String>, analyze::blast::QueryError> {
+    if queries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let merged = crate::plan::merge_same_logins(entries);
+    let entries = &merged.entries[..];
+    let keys = crate::plan::account_keys(entries);
+    let sign_ins = crate::plan::sign_ins(entries);
+    let mut lines = Vec::new();
+    for query in queries {
+        let matched = analyze::blast::match_query(entries, &keys, query)?;
+        let how = match &matched.by {
+            analyze::blast::MatchedBy::Id => "id".to_owned(),
+            analyze::blast::MatchedBy::Site(site) => format!("site {site}"),
+            analyze::blast::MatchedBy::Title => "title".to_owned(),
+        };
+        let mut names: Vec<String> = matched
+            .entries
+            .iter()
+            .filter_map(|&i| entries.get(i))
+            .map(|e| analyze::blast::describe(e, None))
+            .collect();
+        for &i in &matched.entries {
+            let Some(group) = sign_ins.of_entry.get(i).copied().flatten() else {
+                continue;
+            };
+            let Some(sign_in) = sign_ins.groups.get(group) else {
+                continue;
+            };
+            for &m in &sign_in.members {
+                if !matched.entries.contains(&m)
+                    && let Some(e) = entries.get(m)
+                {
+                    names.push(format!(
+                        "{} (same login, {} backend)",
+                        analyze::blast::describe(e, None),
+                        sign_in.backend.name
+                    ));
+                }
+            }
+        }
+        lines.push(format!(
+            "--compromised {:?} matched by {how}: {}",
+            matched.query,
+            names.join(", ")
+        ));
+    }
+    Ok(lines)
 }
 
 /// No login was read from any source: nothing was audited, so there is no report to give.

@@ -220,7 +220,8 @@ pub struct Options {
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=4), help_heading = "Analysis")]
     pub min_score: Option<u8>,
 
-    /// Incident date (YYYY-MM-DD): every password not changed since then is stale
+    /// Incident date (YYYY-MM-DD): every password not changed since then is stale; an
+    /// account changed since then with nothing wrong with its new password is done
     #[arg(long, value_name = "DATE", help_heading = "Analysis")]
     pub since: Option<chrono::NaiveDate>,
 
@@ -228,8 +229,11 @@ pub struct Options {
     #[arg(long, value_name = "DURATION", help_heading = "Analysis")]
     pub max_age: Option<String>,
 
-    /// An account known to be taken over (title substring, host or entry id; repeatable):
-    /// every account sharing its password, a past password or a near variant is exposed
+    /// An account known to be taken over (repeatable): a site (fril.jp, matched by
+    /// registrable domain), an exact title, or an entry id / account key. Every account
+    /// sharing its password, a past password or a near variant is exposed, and every site
+    /// signing in with the same login is compromised too. No match, or a title of several
+    /// accounts, is an error naming the candidates
     #[arg(long, value_name = "QUERY", help_heading = "Analysis")]
     pub compromised: Vec<String>,
 
@@ -258,6 +262,11 @@ pub struct Options {
     /// Show only the first N accounts
     #[arg(long, value_name = "N", help_heading = "Output")]
     pub top: Option<usize>,
+
+    /// List every account in the table and Markdown, the stale-only ones too (otherwise a
+    /// count in the summary; JSON and CSV always list all)
+    #[arg(long, help_heading = "Output")]
+    pub all: bool,
 
     /// Show exact breach counts instead of their order of magnitude (1,000+). An exact count
     /// matches one line of the public corpus, so next to a username it names the password:

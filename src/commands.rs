@@ -30,6 +30,9 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let inputs = inputs(&args.vaults, &settings)?;
     // Everything that can fail without the vault fails here, before the password prompt.
     let options = audit_options(&settings, now()?)?;
+    if settings.compromised.iter().any(|q| q.trim().is_empty()) {
+        return Err(credaudit::analyze::blast::QueryError::Empty.into());
+    }
     let (breach, breach_name) = sources::open(&settings.breach)?;
 
     if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
@@ -43,6 +46,12 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);
     refuse_empty(&sources)?;
+    // A typo or an ambiguous --compromised stops here, before the breach check (exit 2).
+    for line in audit::check_compromised(&entries, &settings.compromised)? {
+        if !settings.output.quiet {
+            eprintln!("credaudit: {line}");
+        }
+    }
 
     let outcome = {
         let _analysing = status.spinner_after(
@@ -262,6 +271,7 @@ fn write_report(report: &Report, settings: &Settings) -> Result<()> {
     let style = Style {
         color: out.color,
         width: out.width,
+        all: out.all,
     };
     let mut buffer = Vec::new();
     report::render(report, out.format, style, &mut buffer)?;

@@ -28,6 +28,7 @@ pub mod finding;
 pub mod fsutil;
 pub mod ignore;
 pub mod model;
+pub mod plan;
 pub mod rank;
 pub mod report;
 pub mod sanitize;

@@ -38,7 +38,17 @@
 //! the order); tiers, labels and codes come from the finding table in [`crate::finding`].
 //!
 //! Rows: every entry with at least one reason, except entries the user excluded from reports
-//! (their passwords still count for the others' reuse, variants and blast radius).
+//! (their passwords still count for the others' reuse, variants and blast radius); and, with
+//! `--since`, every account that rotated its password since the incident and is in a group
+//! (it rotated away from a shared password), so progress can be counted.
+//!
+//! # Status and order
+//!
+//! Each row has a [`AccountStatus`]: `done` when its password was set on or after `--since`
+//! and nothing is wrong with the new one (its only reasons are the takeover itself, 2FA or
+//! passkey advice, or an unchecked breach verdict); `stale-only` when its only findings are
+//! stale / unknown age; else `rotate`. Rows are ordered by status (rotate, done, stale-only),
+//! then by score: stale-only accounts come after everything else.
 
 use crate::analyze::Findings;
 use crate::model::Entry;
@@ -62,6 +72,54 @@ pub struct Reason {
     pub text: String,
 }
 
+/// Where an account stands in the rotation plan (the order of the ranked list).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountStatus {
+    /// To do.
+    #[default]
+    Rotate,
+    /// The password changed on or after the incident date (`--since`) and the new one has no
+    /// finding: nothing left to change.
+    Done,
+    /// Its only findings are stale / unknown age: listed after everything else.
+    StaleOnly,
+}
+
+/// Reasons a `done` account may still carry: facts of the past or advice, not about its new
+/// password.
+const DONE_KEEPS: [ReasonCode; 4] = [
+    ReasonCode::Compromised,
+    ReasonCode::TwoFactorAvailable,
+    ReasonCode::PasskeyAvailable,
+    ReasonCode::Unchecked,
+];
+
+/// Reasons that do not decide whether an account is stale-only (advice, incomplete checks).
+const NOT_ROTATION: [ReasonCode; 3] = [
+    ReasonCode::TwoFactorAvailable,
+    ReasonCode::PasskeyAvailable,
+    ReasonCode::Unchecked,
+];
+
+fn status_of(reasons: &[Reason], rotated_since: bool) -> AccountStatus {
+    if rotated_since && reasons.iter().all(|r| DONE_KEEPS.contains(&r.code)) {
+        return AccountStatus::Done;
+    }
+    let mut rotation = reasons
+        .iter()
+        .filter(|r| !NOT_ROTATION.contains(&r.code))
+        .peekable();
+    if rotation.peek().is_some()
+        && rotation.all(|r| matches!(r.code, ReasonCode::Stale | ReasonCode::StaleUnknown))
+    {
+        return AccountStatus::StaleOnly;
+    }
+    AccountStatus::Rotate
+}
+
 /// One account in the ranked list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankedAccount {
@@ -75,6 +133,8 @@ pub struct RankedAccount {
     pub reasons: Vec<Reason>,
     /// What to do, in one sentence.
     pub action: String,
+    /// Where it stands in the plan.
+    pub status: AccountStatus,
 }
 
 /// Ranking policy: the account-value table (rules kept as data so a config file can extend it).
@@ -93,22 +153,32 @@ pub fn rank(entries: &[Entry], findings: &Findings, policy: &Policy) -> Vec<Rank
             continue;
         }
         let found = reasons::reasons_of(i, entries, findings);
-        let Some(top) = found.first() else { continue };
         let Some(f) = findings.entries.get(i) else {
             continue;
         };
+        // Rotated away from a shared password since the incident: a row, to count progress.
+        let progress = f.rotated_since && !f.groups.is_empty();
+        if found.is_empty() && !progress {
+            continue;
+        }
         let value = classify(e, policy);
-        let sharers = f
-            .reuse_group
-            .and_then(|g| findings.reuse_groups.get(g))
-            .map_or(0, |g| g.members.len().saturating_sub(1));
-        let action = reasons::action(top, f, sharers, entries);
+        let reasons: Vec<Reason> = found.iter().map(|f| f.reason.clone()).collect();
+        let status = status_of(&reasons, f.rotated_since);
+        let action = match found.first() {
+            _ if status == AccountStatus::Done => reasons::done_action(e, findings.since),
+            Some(top) => {
+                let sharers = reasons::sharers(i, findings).len();
+                reasons::action(top, f, sharers, entries)
+            }
+            None => String::new(),
+        };
         rows.push(RankedAccount {
             entry: i,
             score: score::score(&found, value),
             value,
-            reasons: found.into_iter().map(|f| f.reason).collect(),
+            reasons,
             action,
+            status,
         });
     }
     score::order(rows, entries)

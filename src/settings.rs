@@ -48,6 +48,8 @@ pub struct OutputSettings {
     pub file: Option<PathBuf>,
     pub top: Option<usize>,
     pub exact_counts: bool,
+    /// `--all`: the table and Markdown list stale-only accounts too.
+    pub all: bool,
     pub fail_on: FailLevel,
     pub color: bool,
     #[serde(skip)]
@@ -326,6 +328,7 @@ pub fn resolve(
             file: opts.output_file.clone(),
             top: opts.top,
             exact_counts: opts.exact_counts,
+            all: opts.all,
             fail_on: opts.fail_on.or(config.fail_on).unwrap_or(FailLevel::Any),
             color,
             width: Some(report_width(to_terminal)),
@@ -392,6 +395,9 @@ impl Settings {
         }
         if self.output.exact_counts {
             note("--exact-counts".to_owned());
+        }
+        if self.output.all {
+            note("--all".to_owned());
         }
         lines
     }

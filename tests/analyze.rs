@@ -91,7 +91,7 @@ fn settings() -> Settings {
     Settings {
         since: Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()),
         now: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-        compromised: vec!["hacked".into(), "no-such-account".into()],
+        compromised: vec!["Hacked Shop".into(), "no-such-account".into()],
         ..Settings::default()
     }
 }
@@ -162,7 +162,9 @@ fn ranking_order_properties() {
     }
     assert!(p("e12") < p("e14") && p("e13") < p("e14"));
     assert!(p("e14") < p("e15"));
-    assert!(p("e15") < p("e19"));
+    // A stale-only account (status stale-only) comes after everything else.
+    assert!(p("e19") < p("e15"));
+    assert_eq!(rows[p("e15")].status, rank::AccountStatus::StaleOnly);
     // Ties broken by name.
     assert!(p("e06") < p("e07") && p("e07") < p("e08") && p("e08") < p("e09"));
 }
@@ -265,6 +267,8 @@ fn ties_by_value_then_name() {
 #[test]
 fn rotated_away_and_variants_in_findings() {
     let mut rakuma = entry("r", "Rakuma", "https://fril.jp", "new-rakuma-pass-X9");
+    // Another user: the same username would make it the Rakuten ID's own login (one backend).
+    rakuma.username = "someone-else".into();
     rakuma.history = vec![PastPassword {
         password: "Shared#Old2019".into(),
         retired: Some(Utc.with_ymd_and_hms(2019, 12, 8, 0, 0, 0).unwrap()),

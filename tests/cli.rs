@@ -142,7 +142,7 @@ fn demo_ranks_the_compromise_first() {
         .stdout
         .clone();
     let report = json_of(&out);
-    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["schema_version"], 3);
     assert_eq!(report["breach_source"], "corpus");
     let titles: Vec<&str> = report["accounts"]
         .as_array()

@@ -1,9 +1,15 @@
 //! Blast radius of `--compromised` accounts.
 //!
-//! A query matches an entry when it is (case-insensitively) a substring of the title, when it
-//! names the entry's URL host (the same host, or a parent domain: `example.com` matches
-//! `login.example.com`; a query written as a URL is reduced to its host), or when it equals
-//! the entry id exactly. Matched entries are `compromised`.
+//! A query is matched strictly, in this order ([`match_query`]):
+//! 1. an entry id or account key (`id:...`, `site:...`), exactly;
+//! 2. a site: a query with a dot (`fril.jp`, `https://jp.mercari.com/login`) matches every
+//!    account whose URL has the same registrable domain;
+//! 3. a title, whole and case-insensitive: it must name one account, else the query is
+//!    ambiguous.
+//!
+//! No substrings: `rakuten` marks neither "Rakuten Ichiba" nor "Rakuten Card"; it is an error
+//! that suggests them. Accounts that sign in with the same login as a matched one (a shared
+//! sign-in backend, [`crate::plan::sign_ins`]) are compromised too; `crate::analyze` adds them.
 //!
 //! The attacker holds the compromised account's current password and possibly its past ones
 //! (password history). Every other account whose current password is
@@ -19,41 +25,220 @@ use super::reuse::PasswordIndex;
 use super::variants::{self, Node};
 use super::{Exposure, ExposureKind};
 use crate::model::Entry;
+use crate::sanitize::sanitize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Which entries match the queries, and the queries that matched nothing (trimmed, as given).
-pub fn match_queries(entries: &[Entry], queries: &[String]) -> (Vec<bool>, Vec<String>) {
-    let mut hit = vec![false; entries.len()];
-    let mut unmatched = Vec::new();
-    for q in queries {
-        let q = q.trim();
-        if q.is_empty() {
-            continue;
-        }
-        let lower = q.to_lowercase();
-        let qhost = crate::site::host_of(q).filter(|h| h.contains('.') || h.contains(':'));
-        let mut any = false;
-        for (i, e) in entries.iter().enumerate() {
-            let m = e.id.0 == q
-                || e.title.to_lowercase().contains(&lower)
-                || qhost.as_deref().is_some_and(|qh| {
-                    e.urls
-                        .iter()
-                        .filter_map(|u| crate::site::host_of(u))
-                        .any(|h| crate::site::host_is_under(&h, qh))
-                });
-            if m {
-                any = true;
-                if let Some(slot) = hit.get_mut(i) {
-                    *slot = true;
-                }
-            }
-        }
-        if !any {
-            unmatched.push(q.to_owned());
+/// How a `--compromised` query matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// An entry id or account key.
+    Id,
+    /// A site, by registrable domain (carried).
+    Site(String),
+    /// A title.
+    Title,
+}
+
+/// What one `--compromised` query matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryMatch {
+    /// The query, trimmed.
+    pub query: String,
+    /// How it matched.
+    pub by: MatchedBy,
+    /// The entries it matched, ascending (at least one).
+    pub entries: Vec<usize>,
+}
+
+/// A `--compromised` query that cannot be used: the binary stops with exit 2.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// An empty value.
+    #[error("--compromised needs a value: a site (mercari.com), an account title or an account id")]
+    Empty,
+    /// Nothing matched; `hint` suggests close titles and sites.
+    #[error("--compromised {query:?} matches no account{hint}")]
+    NoMatch {
+        /// The query.
+        query: String,
+        /// `; did you mean ...?`, or empty.
+        hint: String,
+    },
+    /// A title shared by several accounts.
+    #[error("--compromised {query:?} is ambiguous: {candidates}; name one by its site or its key")]
+    Ambiguous {
+        /// The query.
+        query: String,
+        /// The accounts it could mean.
+        candidates: String,
+    },
+}
+
+impl QueryError {
+    /// The query as given, when there was one.
+    pub fn query(&self) -> &str {
+        match self {
+            QueryError::Empty => "",
+            QueryError::NoMatch { query, .. } | QueryError::Ambiguous { query, .. } => query,
         }
     }
-    (hit, unmatched)
+}
+
+fn hosts(e: &Entry) -> impl Iterator<Item = String> + '_ {
+    e.urls.iter().filter_map(|u| crate::site::host_of(u))
+}
+
+fn domain_of(e: &Entry) -> Option<String> {
+    hosts(e)
+        .next()
+        .map(|h| crate::site::registrable_domain(&h).to_owned())
+}
+
+/// How an account is told apart in a message: `Title (site, username)`, with `; key` when
+/// given.
+pub fn describe(e: &Entry, key: Option<&str>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = domain_of(e) {
+        parts.push(d);
+    }
+    if !e.username.trim().is_empty() {
+        parts.push(e.username.trim().to_owned());
+    }
+    if let Some(key) = key {
+        parts.push(format!("; {key}"));
+    }
+    let inner = parts.join(", ").replace(", ; ", "; ");
+    sanitize(&format!(
+        "{} ({inner})",
+        if e.title.trim().is_empty() {
+            e.id.0.as_str()
+        } else {
+            e.title.trim()
+        },
+    ))
+}
+
+/// Matches one query strictly (see the module docs).
+pub fn match_query(
+    entries: &[Entry],
+    keys: &[String],
+    query: &str,
+) -> Result<QueryMatch, QueryError> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let found = |by: MatchedBy, entries: Vec<usize>| QueryMatch {
+        query: q.to_owned(),
+        by,
+        entries,
+    };
+    let by_id: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| e.id.0 == q || keys.get(*i).is_some_and(|k| k == q))
+        .map(|(i, _)| i)
+        .collect();
+    if !by_id.is_empty() {
+        return Ok(found(MatchedBy::Id, by_id));
+    }
+    let site = crate::site::host_of(q)
+        .filter(|h| h.contains('.'))
+        .map(|h| crate::site::registrable_domain(&h).to_owned());
+    if let Some(site) = site {
+        let by_site: Vec<usize> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| hosts(e).any(|h| crate::site::registrable_domain(&h) == site))
+            .map(|(i, _)| i)
+            .collect();
+        if !by_site.is_empty() {
+            return Ok(found(MatchedBy::Site(site), by_site));
+        }
+    }
+    let lower = q.to_lowercase();
+    let by_title: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.title.trim().to_lowercase() == lower)
+        .map(|(i, _)| i)
+        .collect();
+    match by_title.as_slice() {
+        [] => Err(QueryError::NoMatch {
+            query: q.to_owned(),
+            hint: suggestion(entries, &lower),
+        }),
+        [_] => Ok(found(MatchedBy::Title, by_title)),
+        many => Err(QueryError::Ambiguous {
+            query: q.to_owned(),
+            candidates: many
+                .iter()
+                .map(|&i| describe(&entries[i], keys.get(i).map(|k| k.as_str())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// `; did you mean A or B?` from the titles and sites closest to `lower` (a part of them, or
+/// Jaro-Winkler similarity 0.85 and up), best first; empty when none is close.
+fn suggestion(entries: &[Entry], lower: &str) -> String {
+    const SHOWN: usize = 3;
+    let mut candidates: Vec<(f64, String)> = Vec::new();
+    let mut consider = |name: String| {
+        let l = name.to_lowercase();
+        let similarity = strsim::jaro_winkler(lower, &l);
+        let contains = l.contains(lower) || (lower.contains(&l) && l.len() >= 3);
+        if (contains || similarity >= 0.85) && !candidates.iter().any(|(_, n)| *n == name) {
+            candidates.push((similarity + if contains { 1.0 } else { 0.0 }, name));
+        }
+    };
+    for e in entries {
+        let title = e.title.trim();
+        if !title.is_empty() {
+            consider(sanitize(title));
+        }
+        if let Some(d) = domain_of(e) {
+            consider(d);
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let names: Vec<String> = candidates.into_iter().take(SHOWN).map(|c| c.1).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        [init @ .., last] => format!("; did you mean {} or {last}?", init.join(", ")),
+    }
+}
+
+/// Matches every query: which entries are compromised, what each query matched, and the
+/// queries that cannot be used (the binary refuses those before the audit; a library caller
+/// gets them back as warnings).
+pub fn match_queries(
+    entries: &[Entry],
+    queries: &[String],
+) -> (Vec<bool>, Vec<QueryMatch>, Vec<QueryError>) {
+    let mut hit = vec![false; entries.len()];
+    let mut matches = Vec::new();
+    let mut errors = Vec::new();
+    if queries.is_empty() {
+        return (hit, matches, errors);
+    }
+    let keys = crate::plan::account_keys(entries);
+    for q in queries {
+        match match_query(entries, &keys, q) {
+            Ok(m) => {
+                for &i in &m.entries {
+                    if let Some(slot) = hit.get_mut(i) {
+                        *slot = true;
+                    }
+                }
+                matches.push(m);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (hit, matches, errors)
 }
 
 /// Exposures per entry, ordered by compromised entry.
@@ -146,32 +331,52 @@ mod tests {
     }
 
     #[test]
-    fn queries() {
-        let entries = vec![
+    fn queries_match_strictly() {
+        let mut entries = vec![
             e("id-1", "Amazon JP", "https://www.amazon.co.jp/", "a"),
             e("id-2", "Shop", "https://login.example.com/x", "b"),
             e("id-3", "Other", "https://notexample.com/", "c"),
             e("AMAZON", "Thing", "", "d"),
+            e("id-5", "Rakuten Ichiba", "https://www.rakuten.co.jp/", "e"),
+            e(
+                "id-6",
+                "Rakuten Card",
+                "https://www.rakuten-card.co.jp/",
+                "f",
+            ),
+            e("id-7", "Mercari", "https://jp.mercari.com/", "g"),
+            e("id-8", "mercari", "https://www.mercari.com/", "h"),
         ];
-        let q = |s: &[&str]| {
-            match_queries(
-                &entries,
-                &s.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
-            )
-        };
-        assert_eq!(q(&["amazon"]), (vec![true, false, false, false], vec![]));
+        entries[7].username = "second".into();
+        let keys = crate::plan::account_keys(&entries);
+        let m = |q: &str| match_query(&entries, &keys, q).map(|m| (m.by, m.entries));
+        assert_eq!(m("amazon jp"), Ok((MatchedBy::Title, vec![0])));
         assert_eq!(
-            q(&["example.com"]),
-            (vec![false, true, false, false], vec![])
+            m("example.com"),
+            Ok((MatchedBy::Site("example.com".into()), vec![1]))
         );
         assert_eq!(
-            q(&["https://example.com/login"]),
-            (vec![false, true, false, false], vec![])
+            m("https://sub.example.com/login"),
+            Ok((MatchedBy::Site("example.com".into()), vec![1]))
         );
-        assert_eq!(q(&["AMAZON"]), (vec![true, false, false, true], vec![]));
-        assert_eq!(
-            q(&["id-3", " nothing ", ""]),
-            (vec![false, false, true, false], vec!["nothing".to_owned()])
+        assert_eq!(m("AMAZON"), Ok((MatchedBy::Id, vec![3])));
+        assert_eq!(m(" id-3 "), Ok((MatchedBy::Id, vec![2])));
+        assert_eq!(m("id:id-3"), Ok((MatchedBy::Id, vec![2])));
+        assert_eq!(m("  "), Err(QueryError::Empty));
+        let err = m("rakuten").unwrap_err().to_string();
+        assert!(
+            err.contains("matches no account; did you mean Rakuten Card, rakuten.co.jp or"),
+            "{err}"
+        );
+        let err = m("mercary").unwrap_err().to_string();
+        assert!(err.contains("did you mean Mercari"), "{err}");
+        let err = m("Mercari").unwrap_err().to_string();
+        assert!(err.contains("is ambiguous: Mercari (mercari.com; id:id-7), mercari (mercari.com, second; id:id-8)"), "{err}");
+        assert!(
+            m("zzzz")
+                .unwrap_err()
+                .to_string()
+                .ends_with("matches no account")
         );
     }
 
@@ -205,7 +410,7 @@ mod tests {
             .collect();
         let labels = variants::cluster_labels(&nodes);
         let label_of = |u: usize| labels.get(u).copied();
-        let (comp, _) = match_queries(&entries, &["hacked".to_owned()]);
+        let (comp, _, _) = match_queries(&entries, &["hacked".to_owned()]);
         let x = exposures(&entries, &idx, &label_of, &nodes, &tokens, &comp);
         let kind = |i: usize| x[i].iter().map(|x| (x.by, x.how)).collect::<Vec<_>>();
         assert!(x[0].is_empty());

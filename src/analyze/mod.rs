@@ -8,6 +8,7 @@ use crate::model::{Entry, Timestamp};
 pub mod age;
 pub mod blast;
 pub mod breach;
+pub mod groups;
 pub mod reuse;
 pub mod strength;
 pub mod urls;
@@ -24,7 +25,8 @@ pub struct Settings {
     pub max_age: Option<chrono::Duration>,
     /// "Now", fixed once per run so results are deterministic.
     pub now: Timestamp,
-    /// `--compromised` queries: title substring, host, or entry id.
+    /// `--compromised` queries: site, exact title, or entry id / account key
+    /// ([`blast::match_query`]).
     pub compromised: Vec<String>,
     /// Skip the zxcvbn strength check (`--skip weak`): the costliest analyzer.
     pub skip_weak: bool,
@@ -158,6 +160,15 @@ pub struct EntryFindings {
     pub long_password: bool,
     /// The entry matched a `--compromised` query: known to be taken over.
     pub compromised: bool,
+    /// Compromised through a shared sign-in: the matched entry whose login this one is
+    /// (Rakuten ID when Rakuma matched `--compromised`).
+    pub compromised_via: Option<usize>,
+    /// Index into [`Findings::sign_ins`]: this site signs in with the same login as others.
+    pub sign_in: Option<usize>,
+    /// The password was set on or after `--since` (rotated since the incident).
+    pub rotated_since: bool,
+    /// Indexes into [`Findings::groups`], ascending.
+    pub groups: Vec<usize>,
     /// Compromised entries whose current or past password (or a near variant) this entry
     /// shares, ascending. [`EntryFindings::exposures`] says how.
     pub exposed_by: Vec<usize>,
@@ -176,8 +187,19 @@ pub struct Findings {
     /// least two distinct passwords; entries sharing one exact password are all listed (that
     /// exact sharing is also in `reuse_groups`).
     pub variant_clusters: Vec<Vec<usize>>,
-    /// `--compromised` queries that matched no entry (the binary warns about them).
+    /// `--compromised` queries that cannot be used (no match, ambiguous, empty), as given; the
+    /// binary refuses them before the audit, a library caller gets them as warnings.
     pub unmatched_compromised: Vec<String>,
+    /// Why each of `unmatched_compromised` cannot be used, same order.
+    pub compromised_errors: Vec<blast::QueryError>,
+    /// What each usable `--compromised` query matched.
+    pub compromised_matches: Vec<blast::QueryMatch>,
+    /// Shared sign-in groups: sites that sign in with one login.
+    pub sign_ins: Vec<crate::plan::SignIn>,
+    /// Same-password groups, near-variant groups and shared sign-in groups.
+    pub groups: Vec<groups::LinkGroup>,
+    /// The incident date the analysis used (`--since`).
+    pub since: Option<Timestamp>,
 }
 
 /// Runs every analyzer. `breach` is `None` when breach checks are off.
@@ -192,8 +214,16 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Findings {
     let index = reuse::PasswordIndex::new(entries);
-    let reuse_groups = reuse::reuse_groups(&index);
-    let rotated = reuse::rotated_away(entries, &index);
+    // One login on two sites of one backend is not reuse of itself.
+    let sign_ins = crate::plan::sign_ins(entries);
+    let reuse_groups: Vec<ReuseGroup> = reuse::reuse_groups(&index)
+        .into_iter()
+        .filter(|g| sign_ins.distinct_logins(&g.members) >= 2)
+        .collect();
+    let mut rotated = reuse::rotated_away(entries, &index);
+    for (i, list) in rotated.iter_mut().enumerate() {
+        list.retain(|r| !sign_ins.same_login(i, r.rotated_in));
+    }
 
     // Variant nodes: one per distinct password, with the site words of all its holders.
     let entry_tokens: Vec<Vec<String>> = entries.iter().map(variants::site_tokens).collect();
@@ -290,6 +320,7 @@ pub fn run(
                 .iter()
                 .copied()
                 .filter(|&o| index.entry_pw.get(o).copied().flatten() != my_pw)
+                .filter(|&o| !sign_ins.same_login(m, o))
                 .take(VARIANT_LIST_CAP)
                 .collect();
             if let Some(f) = out.get_mut(m) {
@@ -306,10 +337,38 @@ pub fn run(
         f.strength = s;
         f.stale = age::staleness(e, settings);
         f.insecure_urls = urls::insecure_urls(e);
+        f.rotated_since = settings
+            .since
+            .is_some_and(|since| e.password_set_at().is_some_and(|set| set >= since));
+    }
+    for (i, f) in out.iter_mut().enumerate() {
+        f.sign_in = sign_ins.of_entry.get(i).copied().flatten();
     }
 
     // Blast radius.
-    let (compromised, unmatched_compromised) = blast::match_queries(entries, &settings.compromised);
+    let (mut compromised, compromised_matches, compromised_errors) =
+        blast::match_queries(entries, &settings.compromised);
+    // A compromise of one site of a shared sign-in is a compromise of the login.
+    let mut compromised_via: Vec<Option<usize>> = vec![None; entries.len()];
+    for group in &sign_ins.groups {
+        let matched = group
+            .members
+            .iter()
+            .copied()
+            .find(|&m| compromised.get(m).copied().unwrap_or(false));
+        if let Some(by) = matched {
+            for &m in &group.members {
+                if !compromised.get(m).copied().unwrap_or(true) {
+                    compromised[m] = true;
+                    compromised_via[m] = Some(by);
+                }
+            }
+        }
+    }
+    let unmatched_compromised = compromised_errors
+        .iter()
+        .map(|e| e.query().to_owned())
+        .collect();
     let label_of = |u: usize| labels.get(u).copied();
     let exposures = blast::exposures(
         entries,
@@ -319,8 +378,14 @@ pub fn run(
         &entry_tokens,
         &compromised,
     );
-    for ((f, c), x) in out.iter_mut().zip(&compromised).zip(exposures) {
+    for (((f, c), x), via) in out
+        .iter_mut()
+        .zip(&compromised)
+        .zip(exposures)
+        .zip(compromised_via)
+    {
         f.compromised = *c;
+        f.compromised_via = via;
         f.exposed_by = x.iter().map(|x| x.by).collect();
         f.exposures = x;
     }
@@ -332,10 +397,24 @@ pub fn run(
         }
     }
 
+    let groups = groups::link_groups(&index, &out, &variant_clusters, &sign_ins);
+    for (g, group) in groups.iter().enumerate() {
+        for &m in &group.members {
+            if let Some(f) = out.get_mut(m) {
+                f.groups.push(g);
+            }
+        }
+    }
+
     Findings {
         entries: out,
         reuse_groups,
         variant_clusters,
         unmatched_compromised,
+        compromised_errors,
+        compromised_matches,
+        sign_ins: sign_ins.groups,
+        groups,
+        since: settings.since,
     }
 }

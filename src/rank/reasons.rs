@@ -80,25 +80,49 @@ fn seen_count(f: &EntryFindings) -> Option<u64> {
     }
 }
 
+/// The other accounts sharing entry `i`'s current password, without the sites that sign in
+/// with the same login (one login is not reuse of itself).
+pub(super) fn sharers(i: usize, findings: &Findings) -> Vec<usize> {
+    let sign_in = |e: usize| findings.entries.get(e).and_then(|f| f.sign_in);
+    let Some(f) = findings.entries.get(i) else {
+        return Vec::new();
+    };
+    f.reuse_group
+        .and_then(|g| findings.reuse_groups.get(g))
+        .map(|g| {
+            g.members
+                .iter()
+                .copied()
+                .filter(|&m| m != i && (sign_in(i).is_none() || sign_in(m) != sign_in(i)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Builds the reasons of one entry, most severe first.
 pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     let Some(f) = findings.entries.get(i) else {
         return out;
     };
-    let sharers: Vec<usize> = f
-        .reuse_group
-        .and_then(|g| findings.reuse_groups.get(g))
-        .map(|g| g.members.iter().copied().filter(|&m| m != i).collect())
-        .unwrap_or_default();
+    let sharers: Vec<usize> = sharers(i, findings);
     let rotated: Vec<usize> = f.rotated_away.iter().map(|r| r.rotated_in).collect();
 
     if f.compromised {
-        out.push(found(
-            ReasonCode::Compromised,
-            0,
-            "matched --compromised: treat this account as taken over".to_owned(),
-        ));
+        let text = match f.compromised_via {
+            Some(by) => {
+                let backend = f
+                    .sign_in
+                    .and_then(|g| findings.sign_ins.get(g))
+                    .map_or("", |s| s.backend.name);
+                format!(
+                    "signs in with the same login as {} ({backend} backend): treat it as taken over too",
+                    entries.get(by).map(display_name).unwrap_or_default()
+                )
+            }
+            None => "matched --compromised: treat this account as taken over".to_owned(),
+        };
+        out.push(found(ReasonCode::Compromised, 0, text));
     }
     if !f.exposures.is_empty() {
         let mut parts = Vec::new();
@@ -290,6 +314,18 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
     // Most severe first; stable, so equal tiers keep the order above.
     out.sort_by_key(|f| std::cmp::Reverse(f.tier));
     out
+}
+
+/// The action of a `done` account: when it was changed, against the incident date.
+pub(super) fn done_action(entry: &Entry, since: Option<Timestamp>) -> String {
+    match (entry.password_set_at(), since) {
+        (Some(set), Some(since)) => format!(
+            "done: password changed on {}, after the incident date ({}); nothing left to change here",
+            date(&set),
+            date(&since)
+        ),
+        _ => "done: password changed after the incident date".to_owned(),
+    }
 }
 
 pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[Entry]) -> String {

@@ -15,7 +15,7 @@ pub(super) fn score(found: &[Found], value: AccountValue) -> u32 {
         + (found.len() - 1).min(9) as u32
 }
 
-/// Orders rows by score, then account value, then title (case-insensitive, then exact), then
+/// Orders rows by status (rotate, done, stale-only), then score, then account value, then title (case-insensitive, then exact), then
 /// entry id, then position. Sort keys are computed once.
 pub(super) fn order(rows: Vec<RankedAccount>, entries: &[Entry]) -> Vec<RankedAccount> {
     let mut keyed: Vec<_> = rows
@@ -24,6 +24,7 @@ pub(super) fn order(rows: Vec<RankedAccount>, entries: &[Entry]) -> Vec<RankedAc
             let e = entries.get(r.entry);
             let title = e.map(|e| e.title.as_str()).unwrap_or_default();
             let key = (
+                r.status,
                 std::cmp::Reverse(r.score),
                 r.value,
                 title.to_lowercase(),

@@ -5,9 +5,11 @@
 //! report is built, so no renderer can emit a terminal escape sequence from a crafted title.
 
 use crate::analyze::Findings;
+pub use crate::analyze::groups::GroupKind;
 use crate::breach::Verdict;
 pub use crate::finding::FailLevel;
 use crate::model::{Entry, SkipReason, Timestamp};
+pub use crate::rank::AccountStatus;
 use crate::rank::{AccountValue, RankedAccount, Reason, ReasonCode};
 use crate::sanitize::sanitize;
 use crate::vault::SourceInfo;
@@ -22,7 +24,10 @@ pub mod table;
 /// Bumped on any incompatible change of the JSON form.
 /// 2: `breach_source` names `corpus` and `cache-only`; `breach_count` only with
 /// `--exact-counts`, `breach_bucket` always; `breach_incomplete`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: the rotation plan: `groups`, and per account `sources`, `groups`, `status`, `sign_in`,
+/// `change_password` (and `two_factor`, `passkey`); `summary.done` and `summary.stale_only`;
+/// the same login in several sources is one account; `accounts_audited` counts accounts.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole audit result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,10 +45,12 @@ pub struct Report {
     pub sources: Vec<SourceSummary>,
     /// Counts over all accounts.
     pub summary: Summary,
-    /// Accounts to rotate, most urgent first.
+    /// Accounts to rotate, most urgent first; then the accounts already done (`--since`); then
+    /// the stale-only ones. JSON always has all of them.
     pub accounts: Vec<Account>,
     /// Accounts that share one password, near variants of one password, or one sign-in
-    /// backend; each account lists the groups it is in (`Account::groups`).
+    /// backend; each account lists the groups it is in (`Account::groups`). Ordered by their
+    /// best-ranked member.
     #[serde(default)]
     pub groups: Vec<Group>,
     /// Present when a baseline was given: what it hid.
@@ -83,10 +90,17 @@ pub struct SourceSummary {
 /// Counts for the summary line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
-    /// Logins audited, all sources.
+    /// Accounts audited, all sources (the same login in several sources counts once).
     pub accounts_audited: usize,
-    /// Rows in `accounts` with a finding (rows listed only as `unchecked` do not count).
+    /// Rows in `accounts` with status `rotate` and a finding (rows listed only as `unchecked`
+    /// do not count).
     pub to_rotate: usize,
+    /// Rows with status `done`: rotated since `--since`, nothing left to change.
+    #[serde(default)]
+    pub done: usize,
+    /// Rows with status `stale-only`: their only finding is their age.
+    #[serde(default)]
+    pub stale_only: usize,
     /// Accounts whose password is in Pwned Passwords.
     pub breached: usize,
     /// Groups of accounts sharing one password.
@@ -166,31 +180,6 @@ pub struct Account {
     pub passkey: Option<Passkey>,
 }
 
-/// Where an account stands in the rotation plan.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AccountStatus {
-    /// To do.
-    #[default]
-    Rotate,
-    /// The password changed after the incident date (`--since`): nothing left to do for it.
-    Done,
-    /// Listed only as stale: after everything else.
-    StaleOnly,
-}
-
-/// What kind of link holds a group together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GroupKind {
-    /// The same current password.
-    SamePassword,
-    /// Near variants of one password.
-    Variants,
-    /// One login on several sites (a shared sign-in backend).
-    SharedSignIn,
-}
-
 /// Accounts held together by one password or one login.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
@@ -204,6 +193,9 @@ pub struct Group {
     pub compromised: bool,
     /// Members whose password changed after `--since` (status `done`).
     pub rotated: usize,
+    /// For a `shared-sign-in` group: the backend whose login the sites use (`rakuten.co.jp`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sign_in: Option<String>,
 }
 
 /// A site's two-factor support (2fa.directory).
@@ -272,10 +264,13 @@ pub struct BaselineSummary {
 }
 
 impl Report {
-    /// Builds the report from the pipeline's outputs.
+    /// Builds the report from the pipeline's outputs. `sources_of` gives, per entry, every
+    /// source it was read from ([`crate::plan::Merged::sources`]); an entry it does not cover
+    /// has its own source only.
     pub fn new(
         vaults: &[SourceInfo],
         entries: &[Entry],
+        sources_of: &[Vec<usize>],
         findings: &Findings,
         ranked: &[RankedAccount],
         breach_source: &str,
@@ -294,16 +289,22 @@ impl Report {
                     .collect(),
             })
             .collect::<Vec<_>>();
-        let keys = account_keys(entries);
+        let keys = crate::plan::account_keys(entries);
         let accounts = ranked
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 let entry = entries.get(r.entry)?;
-                let source = vaults
-                    .get(entry.source)
-                    .map(|v| v.name.as_str())
-                    .unwrap_or("");
+                let source_name =
+                    |s: usize| sanitize(vaults.get(s).map(|v| v.name.as_str()).unwrap_or(""));
+                let source = source_name(entry.source);
+                let all_sources = match sources_of.get(r.entry) {
+                    Some(list) if !list.is_empty() => {
+                        list.iter().map(|&s| source_name(s)).collect()
+                    }
+                    _ => vec![source.clone()],
+                };
+                let host = entry.urls.iter().find_map(|u| crate::site::host_of(u));
                 let breach_count = match findings
                     .entries
                     .get(r.entry)
@@ -316,7 +317,7 @@ impl Report {
                     rank: i + 1,
                     id: sanitize(&entry.id.0),
                     key: keys.get(r.entry).cloned().unwrap_or_default(),
-                    source: sanitize(source),
+                    source,
                     group: sanitize(&entry.group_path()),
                     title: sanitize(&entry.title),
                     username: sanitize(&entry.username),
@@ -334,11 +335,14 @@ impl Report {
                         })
                         .collect(),
                     action: sanitize(&r.action),
-                    sources: vec![sanitize(source)],
+                    sources: all_sources,
                     groups: Vec::new(),
-                    status: AccountStatus::Rotate,
-                    sign_in: None,
-                    change_password: None,
+                    status: r.status,
+                    sign_in: host
+                        .as_deref()
+                        .and_then(crate::data::backend_of)
+                        .map(|b| b.name.to_owned()),
+                    change_password: host.as_deref().and_then(crate::data::change_password_link),
                     two_factor: None,
                     passkey: None,
                 })
@@ -360,6 +364,8 @@ impl Report {
             breach_incomplete: None,
             warnings: Vec::new(),
         };
+        report.groups = groups(findings, ranked, &mut report.accounts);
+        add_progress(&mut report, findings.since);
         report.summary = Summary::of(entries, findings, &report.accounts);
         report
     }
@@ -381,7 +387,9 @@ impl Report {
         for (i, account) in self.accounts.iter_mut().enumerate() {
             account.rank = i + 1;
         }
-        self.summary.to_rotate = self.accounts.iter().filter(|a| a.needs_rotation()).count();
+        self.summary.to_rotate = to_rotate(&self.accounts);
+        self.summary.done = count_status(&self.accounts, AccountStatus::Done);
+        self.summary.stale_only = count_status(&self.accounts, AccountStatus::StaleOnly);
     }
 
     /// True when any reason in the report is at or above `level`.
@@ -406,7 +414,123 @@ impl Report {
     /// Accounts listed only because their breach check is incomplete: the table and Markdown
     /// count them in one line instead of a row each.
     pub fn unchecked_only(&self) -> usize {
-        self.accounts.iter().filter(|a| !a.needs_rotation()).count()
+        self.accounts
+            .iter()
+            .filter(|a| a.status == AccountStatus::Rotate && !a.needs_rotation())
+            .count()
+    }
+}
+
+fn to_rotate(accounts: &[Account]) -> usize {
+    accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Rotate && a.needs_rotation())
+        .count()
+}
+
+fn count_status(accounts: &[Account], status: AccountStatus) -> usize {
+    accounts.iter().filter(|a| a.status == status).count()
+}
+
+/// The report's groups: the analysis groups in account keys, ordered by their best-ranked
+/// member (then kind), members in rank order; members without a row (excluded entries) are
+/// left out, and a group left with fewer than two is dropped. Fills [`Account::groups`].
+fn groups(findings: &Findings, ranked: &[RankedAccount], accounts: &mut [Account]) -> Vec<Group> {
+    let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (pos, r) in ranked.iter().enumerate() {
+        position.insert(r.entry, pos);
+    }
+    let mut out: Vec<(usize, Group)> = Vec::new();
+    let mut rows_of: Vec<Vec<usize>> = Vec::new();
+    for group in &findings.groups {
+        let mut rows: Vec<usize> = group
+            .members
+            .iter()
+            .filter_map(|m| position.get(m).copied())
+            .filter(|&p| p < accounts.len())
+            .collect();
+        rows.sort_unstable();
+        let Some(&best) = rows.first() else { continue };
+        if rows.len() < 2 {
+            continue;
+        }
+        let finding = |m: &usize| findings.entries.get(*m);
+        out.push((
+            best,
+            Group {
+                kind: group.kind,
+                members: rows.iter().map(|&p| accounts[p].key.clone()).collect(),
+                breached: group
+                    .members
+                    .iter()
+                    .filter_map(finding)
+                    .any(|f| matches!(f.breach, Some(Verdict::Seen(_)))),
+                compromised: group
+                    .members
+                    .iter()
+                    .filter_map(finding)
+                    .any(|f| f.compromised),
+                rotated: rows
+                    .iter()
+                    .filter(|&&p| accounts[p].status == AccountStatus::Done)
+                    .count(),
+                sign_in: (group.kind == GroupKind::SharedSignIn)
+                    .then(|| group.members.first().and_then(finding))
+                    .flatten()
+                    .and_then(|f| f.sign_in)
+                    .and_then(|g| findings.sign_ins.get(g))
+                    .map(|s| s.backend.name.to_owned()),
+            },
+        ));
+        rows_of.push(rows);
+    }
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&g| (out[g].0, out[g].1.kind));
+    let mut groups = Vec::with_capacity(out.len());
+    for (new_index, &g) in order.iter().enumerate() {
+        for &p in &rows_of[g] {
+            accounts[p].groups.push(new_index);
+        }
+        groups.push(out[g].1.clone());
+    }
+    for account in accounts.iter_mut() {
+        account.groups.sort_unstable();
+    }
+    groups
+}
+
+/// "1 of 4 linked accounts rotated since DATE", after the sharing reason of every account still
+/// to rotate in a same-password group where someone already rotated.
+fn add_progress(report: &mut Report, since: Option<Timestamp>) {
+    let Some(since) = since else { return };
+    let day = since.format("%Y-%m-%d");
+    for account in &mut report.accounts {
+        if account.status != AccountStatus::Rotate {
+            continue;
+        }
+        let progress = account.groups.iter().find_map(|&g| {
+            let group = report.groups.get(g)?;
+            (group.kind == GroupKind::SamePassword && group.rotated > 0).then(|| {
+                format!(
+                    "; {} of {} linked accounts rotated since {day}",
+                    group.rotated,
+                    group.members.len()
+                )
+            })
+        });
+        let Some(progress) = progress else { continue };
+        let sharing = account.reasons.iter_mut().find(|r| {
+            matches!(
+                r.code,
+                ReasonCode::ExposedByCompromise
+                    | ReasonCode::ReusedBreached
+                    | ReasonCode::Reused
+                    | ReasonCode::RotatedAwayReuse
+            )
+        });
+        if let Some(reason) = sharing {
+            reason.text.push_str(&progress);
+        }
     }
 }
 
@@ -418,7 +542,9 @@ impl Summary {
         let is_weak = |code: ReasonCode| code.spec().fail_level == Some(FailLevel::Weak);
         Summary {
             accounts_audited: entries.len(),
-            to_rotate: accounts.iter().filter(|a| a.needs_rotation()).count(),
+            to_rotate: to_rotate(accounts),
+            done: count_status(accounts, AccountStatus::Done),
+            stale_only: count_status(accounts, AccountStatus::StaleOnly),
             breached: count(|ef| matches!(ef.breach, Some(Verdict::Seen(_)))),
             reuse_groups: findings.reuse_groups.len(),
             reused_accounts: findings.reuse_groups.iter().map(|g| g.members.len()).sum(),
@@ -451,42 +577,6 @@ pub fn count_bucket(count: u64) -> String {
     text
 }
 
-/// The account key of every entry (see [`Account::key`]). Position-derived ids (`#3`, from
-/// formats without ids) shift when entries are added above, so those accounts are known by
-/// their registrable domain, username and title instead.
-fn account_keys(entries: &[Entry]) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    entries
-        .iter()
-        .map(|entry| {
-            let id = &entry.id.0;
-            let base = if id.is_empty() || id.starts_with('#') {
-                let domain = entry
-                    .urls
-                    .iter()
-                    .find_map(|u| crate::site::host_of(u))
-                    .map(|host| crate::site::registrable_domain(&host).to_owned())
-                    .unwrap_or_default();
-                let norm = |s: &str| sanitize(s.trim()).to_lowercase();
-                format!(
-                    "site:{domain}|{}|{}",
-                    norm(&entry.username),
-                    norm(&entry.title)
-                )
-            } else {
-                format!("id:{}", sanitize(id))
-            };
-            let count = seen.entry(base.clone()).or_insert(0);
-            *count += 1;
-            if *count == 1 {
-                base
-            } else {
-                format!("{base}#{count}")
-            }
-        })
-        .collect()
-}
-
 /// Stable code of a skip reason (as in the JSON `skipped` map).
 pub fn skip_code(reason: SkipReason) -> &'static str {
     match reason {
@@ -517,6 +607,9 @@ pub struct Style {
     pub color: bool,
     /// Terminal width to fit, if known.
     pub width: Option<usize>,
+    /// List every account (`--all`): the table and Markdown otherwise count the stale-only
+    /// accounts in the summary instead of a row each (JSON and CSV always list all).
+    pub all: bool,
 }
 
 /// Renders `report` in `format`.
@@ -576,6 +669,12 @@ pub fn summary_line(report: &Report) -> String {
         s.weak,
         s.stale,
     );
+    if s.done > 0 {
+        line.push_str(&format!(", {} done since the incident date", s.done));
+    }
+    if s.stale_only > 0 {
+        line.push_str(&format!(", {} stale only", s.stale_only));
+    }
     if let Some(incomplete) = &report.breach_incomplete {
         line.push_str(&format!("; breach check incomplete: {incomplete}"));
     }
