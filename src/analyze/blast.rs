@@ -180,26 +180,28 @@ pub fn match_query(
     }
 }
 
-/// `; did you mean A or B?` from the titles and sites closest to `lower` (a part of them, or
-/// Jaro-Winkler similarity 0.85 and up), best first; empty when none is close.
+/// `; did you mean A or B?`: per account, its title when close to `lower` (containing it, or
+/// Jaro-Winkler similarity 0.85 and up), else its site when close; best first; empty when
+/// nothing is close.
 fn suggestion(entries: &[Entry], lower: &str) -> String {
     const SHOWN: usize = 3;
-    let mut candidates: Vec<(f64, String)> = Vec::new();
-    let mut consider = |name: String| {
+    let closeness = |name: &str| {
         let l = name.to_lowercase();
         let similarity = strsim::jaro_winkler(lower, &l);
         let contains = l.contains(lower) || (lower.contains(&l) && l.len() >= 3);
-        if (contains || similarity >= 0.85) && !candidates.iter().any(|(_, n)| *n == name) {
-            candidates.push((similarity + if contains { 1.0 } else { 0.0 }, name));
-        }
+        (contains || similarity >= 0.85).then_some(similarity + if contains { 1.0 } else { 0.0 })
     };
+    let mut candidates: Vec<(f64, String)> = Vec::new();
     for e in entries {
-        let title = e.title.trim();
-        if !title.is_empty() {
-            consider(sanitize(title));
-        }
-        if let Some(d) = domain_of(e) {
-            consider(d);
+        let title = sanitize(e.title.trim());
+        let close = match closeness(&title).filter(|_| !title.is_empty()) {
+            Some(score) => Some((score, title)),
+            None => domain_of(e).and_then(|d| closeness(&d).map(|score| (score, d))),
+        };
+        if let Some((score, name)) = close
+            && !candidates.iter().any(|(_, n)| *n == name)
+        {
+            candidates.push((score, name));
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -365,7 +367,7 @@ mod tests {
         assert_eq!(m("  "), Err(QueryError::Empty));
         let err = m("rakuten").unwrap_err().to_string();
         assert!(
-            err.contains("matches no account; did you mean Rakuten Card, rakuten.co.jp or"),
+            err.ends_with("matches no account; did you mean Rakuten Card or Rakuten Ichiba?"),
             "{err}"
         );
         let err = m("mercary").unwrap_err().to_string();
