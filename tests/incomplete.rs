@@ -464,7 +464,7 @@ fn old_breach_spellings_work_with_one_warning() {
     );
     let report: serde_json::Value = serde_json::from_str(&flag.stdout).unwrap();
     assert_eq!(report["breach_source"], "cache-only");
-    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["schema_version"], 3);
 
     // The old config word with a corpus meant the corpus, and still does.
     let config = home.path().join("old.toml");

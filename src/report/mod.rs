@@ -392,10 +392,12 @@ impl Report {
         self.summary.stale_only = count_status(&self.accounts, AccountStatus::StaleOnly);
     }
 
-    /// True when any reason in the report is at or above `level`.
+    /// True when any reason in the report is at or above `level`. Accounts already done
+    /// (`--since`) do not count: their reasons are history (a takeover already dealt with).
     pub fn has_findings_at(&self, level: FailLevel) -> bool {
         self.accounts
             .iter()
+            .filter(|a| a.status != AccountStatus::Done)
             .flat_map(|a| &a.reasons)
             .any(|r| level.triggered_by(r.code))
     }
