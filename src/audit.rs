@@ -1,6 +1,7 @@
 //! The audit as one library call: entries in, the finished report out.
 //!
-//! [`run`] is the whole pipeline after reading: analyse -> rank -> report, then the policy a
+//! [`run`] is the whole pipeline after reading: merge the same login read from several sources
+//! into one account ([`crate::plan`]) -> analyse -> rank -> report, then the policy a
 //! cron job relies on, in this order: warnings, ignore rules, the new baseline (taken before the
 //! old one filters the report, so it holds every finding), the old baseline, the exit facts
 //! (on what is still reported), and last `--top` (display only: it never changes the exit code).
