@@ -29,7 +29,9 @@ fn item(uuid: u128, title: &str, url: &str, password: &str) -> Item {
     item
 }
 
-fn vault(dir: &Path) -> PathBuf {
+/// The KeePass database; with `rakuma_rotated`, Rakuma's password was already changed the day
+/// after the incident.
+fn vault(dir: &Path, rakuma_rotated: bool) -> PathBuf {
     let mut netflix = item(
         6,
         "Netflix",
@@ -45,9 +47,15 @@ fn vault(dir: &Path) -> PathBuf {
         "Qm7$wE2r!pZ9&kL4x",
     );
     forum.username = "hana".into();
+    let mut rakuma = item(1, "Rakuma", "https://fril.jp/", SHARED);
+    if rakuma_rotated {
+        rakuma.password = "Fresh#Rakuma-2026-xQ9v".into();
+        rakuma.history = vec![version(SHARED, BEFORE)];
+        rakuma.modified = AFTER;
+    }
     let mut root = Group::new(100, "Root");
     root.items = vec![
-        item(1, "Rakuma", "https://fril.jp/", SHARED),
+        rakuma,
         item(2, "Rakuten ID", "https://www.rakuten.co.jp/", SHARED),
         item(3, "Gmail", "https://mail.google.com/", SHARED),
         item(4, "Amazon", "https://www.amazon.co.jp/", SHARED),
@@ -90,8 +98,12 @@ struct Story {
 }
 
 fn audit(extra: &[&str]) -> Story {
+    audit_vault(false, extra)
+}
+
+fn audit_vault(rakuma_rotated: bool, extra: &[&str]) -> Story {
     let home = tempfile::tempdir().unwrap();
-    let kdbx = vault(home.path());
+    let kdbx = vault(home.path(), rakuma_rotated);
     let csv = chrome(home.path());
     let mut cmd = credaudit(home.path());
     cmd.env("CREDAUDIT_NOW", "2026-12-01T00:00:00Z")
@@ -306,4 +318,43 @@ fn json_lists_every_account_with_or_without_all() {
     assert_eq!(rows(&plain.report), rows(&all.report));
     assert_eq!(rows(&all.report).len(), 8);
     assert!(plain.stderr.contains("matched by title: Rakuma"));
+}
+
+#[test]
+fn a_takeover_already_dealt_with_is_done() {
+    let story = audit_vault(true, &["--compromised", "fril.jp"]);
+    let report = &story.report;
+    assert_eq!(
+        story.code, 1,
+        "the Rakuten ID entry still holds the old password"
+    );
+    let rakuma = account(report, "Rakuma");
+    assert_eq!(rakuma["status"], "done");
+    assert_eq!(codes(rakuma), ["compromised"]);
+    // Done accounts come after every account still to rotate.
+    let statuses: Vec<&str> = accounts(report)
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "rotate",
+            "rotate",
+            "rotate",
+            "rotate",
+            "done",
+            "done",
+            "stale-only",
+            "stale-only"
+        ]
+    );
+    assert_eq!(account(report, "Rakuten ID")["status"], "rotate");
+    let gmail = text_of(account(report, "Gmail"), "exposed-by-compromise");
+    assert!(
+        gmail.contains("uses a past password of compromised Rakuma")
+            && gmail.ends_with("; 2 of 6 linked accounts rotated since 2026-11-28"),
+        "{gmail}"
+    );
+    assert_eq!(report["summary"]["done"], 2);
 }

@@ -42,18 +42,20 @@ pub fn link_groups(
 ) -> Vec<LinkGroup> {
     let mut groups = Vec::new();
     for holders in &index.members {
-        let Some(&first) = holders.first() else {
-            continue;
-        };
         let mut members = holders.clone();
-        for r in found.get(first).map_or(&[][..], |f| &f.rotated_away[..]) {
+        // Every holder's list: one that shares a login with a holder is left out of its list.
+        for r in holders
+            .iter()
+            .filter_map(|&h| found.get(h))
+            .flat_map(|f| &f.rotated_away)
+        {
             if found.get(r.rotated_in).is_some_and(|f| f.rotated_since) {
                 members.push(r.rotated_in);
             }
         }
         members.sort_unstable();
         members.dedup();
-        if sign_ins.distinct_logins(&members) >= 2 {
+        if members.len() >= 2 && sign_ins.distinct_logins(&members) >= 2 {
             groups.push(LinkGroup {
                 kind: GroupKind::SamePassword,
                 members,
