@@ -262,6 +262,8 @@ fn write_report(report: &Report, settings: &Settings) -> Result<()> {
     let style = Style {
         color: out.color,
         width: out.width,
+        // Stale-only accounts are counted, not listed, until `--all` is wired here.
+        all: false,
     };
     let mut buffer = Vec::new();
     report::render(report, out.format, style, &mut buffer)?;

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 pub mod csv;
 mod escape;
 pub mod markdown;
+mod sections;
 pub mod table;
 
 /// Bumped on any incompatible change of the JSON form.
@@ -517,6 +518,9 @@ pub struct Style {
     pub color: bool,
     /// Terminal width to fit, if known.
     pub width: Option<usize>,
+    /// List the stale-only accounts one by one after the others (`--all`) instead of
+    /// counting them in one line.
+    pub all: bool,
 }
 
 /// Renders `report` in `format`.
@@ -533,7 +537,7 @@ pub fn render(
             writeln!(out)
         }
         OutputFormat::Csv => csv::render(report, out),
-        OutputFormat::Markdown => markdown::render(report, out),
+        OutputFormat::Markdown => markdown::render(report, style.all, out),
     }
 }
 
