@@ -68,7 +68,11 @@ fn plan_report() -> Report {
         source: LinkSource::Apple,
     });
     account(&mut report, "Gmail").two_factor = Some(TwoFactor {
-        methods: vec![TwoFactorMethod::Sms, TwoFactorMethod::Totp, TwoFactorMethod::U2f],
+        methods: vec![
+            TwoFactorMethod::Sms,
+            TwoFactorMethod::Totp,
+            TwoFactorMethod::U2f,
+        ],
         enabled: false,
         setup: Some("https://www.google.com/landing/2step/".into()),
     });
@@ -87,7 +91,13 @@ fn plan_report() -> Report {
         account(&mut report, title).sign_in = Some("rakuten.co.jp".into());
     }
     let groups: [(GroupKind, &[&str], bool, bool, usize); 5] = [
-        (GroupKind::SamePassword, &["Mercari", "Rakuten"], false, true, 0),
+        (
+            GroupKind::SamePassword,
+            &["Mercari", "Rakuten"],
+            false,
+            true,
+            0,
+        ),
         (GroupKind::SamePassword, &["Instagram", "X"], true, false, 1),
         (
             GroupKind::Variants,
@@ -96,8 +106,20 @@ fn plan_report() -> Report {
             true,
             0,
         ),
-        (GroupKind::SharedSignIn, &["Rakuten", "Rakuma"], false, true, 0),
-        (GroupKind::Variants, &["Work Jira", "Work Slack"], false, false, 0),
+        (
+            GroupKind::SharedSignIn,
+            &["Rakuten", "Rakuma"],
+            false,
+            true,
+            0,
+        ),
+        (
+            GroupKind::Variants,
+            &["Work Jira", "Work Slack"],
+            false,
+            false,
+            0,
+        ),
     ];
     for (index, (kind, titles, breached, compromised, rotated)) in groups.into_iter().enumerate() {
         let mut members = Vec::new();
@@ -189,7 +211,11 @@ fn every_width_fits_and_cuts_nothing() {
         assert!(!text.contains('…'), "{width}: something was cut");
         // Every word of every action is there (columns interleave, so word by word).
         let words: Vec<&str> = text.split_whitespace().collect();
-        for a in report.accounts.iter().filter(|a| a.status == AccountStatus::Rotate) {
+        for a in report
+            .accounts
+            .iter()
+            .filter(|a| a.status == AccountStatus::Rotate)
+        {
             for word in a.action.split_whitespace() {
                 assert!(words.contains(&word), "{width}: {word:?} of {}", a.title);
             }
@@ -205,14 +231,19 @@ fn narrow_and_wide_layouts() {
     let narrow = table(&report, Some(99));
     assert!(!narrow.contains("ACCOUNT"));
     assert!(narrow.contains(" 2  Gmail (hana.sato@example.jp) - linked to compromise"));
-    assert!(narrow.contains(
-        "\n    change password: https://myaccount.google.com/signinoptions/password\n"
-    ));
+    assert!(
+        narrow.contains(
+            "\n    change password: https://myaccount.google.com/signinoptions/password\n"
+        )
+    );
     let wide = table(&report, Some(100));
     assert!(wide.starts_with(" #  ACCOUNT"));
     // Without a width nothing wraps: one line per account.
     let full = table(&report, None);
-    let rows = full.lines().filter(|l| l.contains("(hana.sato@example.jp)")).count();
+    let rows = full
+        .lines()
+        .filter(|l| l.contains("(hana.sato@example.jp)"))
+        .count();
     assert_eq!(rows, 4, "{full}");
 }
 
@@ -227,7 +258,10 @@ fn do_this_first_ends_the_output() {
         "turn on 2FA (authenticator app, security key, SMS): https://www.google.com/landing/2step/"
     ));
     assert!(block.contains("https://jp.mercari.com/.well-known/change-password"));
-    assert!(!block.contains("Instagram"), "only the most urgent tier: {block}");
+    assert!(
+        !block.contains("Instagram"),
+        "only the most urgent tier: {block}"
+    );
 }
 
 /// Groups are shown once, as groups, and the rows point at them.
@@ -244,9 +278,9 @@ fn groups_are_named_once() {
 fn markdown_has_the_plan() {
     let text = render(&plan_report(), OutputFormat::Markdown, None, false);
     insta::assert_snapshot!("markdown_plan", &text);
-    assert!(text.contains(
-        "[change password](https://myaccount.google.com/signinoptions/password)"
-    ));
+    assert!(
+        text.contains("[change password](https://myaccount.google.com/signinoptions/password)")
+    );
     assert!(text.contains("## Groups"));
 }
 
@@ -256,7 +290,12 @@ fn csv_appends_the_plan_columns() {
     let text = render(&report, OutputFormat::Csv, None, false);
     insta::assert_snapshot!("csv_plan", &text);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     // The old columns keep their places.
     assert_eq!(&header[..13], &credaudit::report::csv::HEADER[..13]);
     assert_eq!(header[12], "action");
@@ -274,11 +313,18 @@ fn csv_appends_the_plan_columns() {
     let x = rows.iter().find(|r| &r[4] == "X").unwrap();
     assert_eq!(&x[column("status")], "done");
     let mercari = rows.iter().find(|r| &r[4] == "Mercari").unwrap();
-    assert_eq!(&mercari[column("sources")], "fixtures/demo/vault.json;chrome.csv");
+    assert_eq!(
+        &mercari[column("sources")],
+        "fixtures/demo/vault.json;chrome.csv"
+    );
     assert_eq!(&mercari[column("groups")], "1;3");
     // Every column is documented in the README.
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for name in &header {
-        assert!(readme.contains(&format!("`{name}`")), "README does not document {name}");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README does not document {name}"
+        );
     }
 }

@@ -72,7 +72,12 @@ fn first_steps(plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "## Do this first")?;
     writeln!(out)?;
     for a in accounts {
-        let mut line = format!("{}. **{}**: {}", a.rank, text(a.display_name()), text(&a.action));
+        let mut line = format!(
+            "{}. **{}**: {}",
+            a.rank,
+            text(a.display_name()),
+            text(&a.action)
+        );
         if let Some(change) = change_password(a) {
             line.push_str(&format!("; {change}"));
         }

@@ -63,9 +63,7 @@ impl<'a> Plan<'a> {
     pub fn stale_line(&self) -> Option<String> {
         (self.stale_hidden > 0).then(|| {
             let (n, accounts) = counted(self.stale_hidden);
-            format!(
-                "stale only: {n} more {accounts} whose only finding is age (listed with --all)"
-            )
+            format!("stale only: {n} more {accounts} whose only finding is age (listed with --all)")
         })
     }
 

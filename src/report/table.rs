@@ -123,7 +123,11 @@ impl<'a> Row<'a> {
 /// The wide layout: aligned columns, each cell wrapped within its column.
 fn wide(rows: &[Row], width: Option<usize>, printer: &mut Printer) -> std::io::Result<()> {
     let natural = |header: &str, cell: &dyn Fn(&Row) -> usize| {
-        rows.iter().map(cell).chain([header.width()]).max().unwrap_or(0)
+        rows.iter()
+            .map(cell)
+            .chain([header.width()])
+            .max()
+            .unwrap_or(0)
     };
     let rank_w = natural("#", &|r| r.rank.width());
     let mut name_w = natural("ACCOUNT", &|r| r.name.width());
@@ -280,10 +284,7 @@ fn first_steps(plan: &Plan, printer: &mut Printer) -> std::io::Result<()> {
             sections::two_factor_line(account),
         ];
         for link in links.into_iter().flatten() {
-            let room = printer
-                .style
-                .width
-                .map(|w| w.saturating_sub(indent.len()));
+            let room = printer.style.width.map(|w| w.saturating_sub(indent.len()));
             for line in wrap_unbroken(&link, room.unwrap_or(usize::MAX)) {
                 printer.line(&format!("{indent}{line}"), None)?;
             }
