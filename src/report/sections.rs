@@ -41,9 +41,9 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The accounts for "do this first": every account of the most urgent tier on the list
-    /// (at most [`FIRST_STEPS_MAX`]), topped up from the next tiers to [`FIRST_STEPS_MIN`].
-    /// Stale-only accounts are never urgent.
+    /// The accounts for "do this first": whole tiers from the most urgent down, until at
+    /// least [`FIRST_STEPS_MIN`] accounts are in (at most [`FIRST_STEPS_MAX`]). Stale-only
+    /// accounts are never urgent.
     pub fn first_steps(&self) -> Vec<&'a Account> {
         let urgent: Vec<&Account> = self
             .rows
@@ -51,12 +51,15 @@ impl<'a> Plan<'a> {
             .copied()
             .filter(|a| a.status == AccountStatus::Rotate)
             .collect();
-        let Some(top_tier) = urgent.first().map(|a| tier(a)) else {
-            return Vec::new();
-        };
-        let same_tier = urgent.iter().take_while(|a| tier(a) == top_tier).count();
-        let n = same_tier.clamp(FIRST_STEPS_MIN, FIRST_STEPS_MAX);
-        urgent.into_iter().take(n).collect()
+        let mut n = 0;
+        while n < FIRST_STEPS_MIN && n < urgent.len() {
+            let tier_of_next = tier(urgent[n]);
+            n += urgent[n..]
+                .iter()
+                .take_while(|a| tier(a) == tier_of_next)
+                .count();
+        }
+        urgent.into_iter().take(n.min(FIRST_STEPS_MAX)).collect()
     }
 
     /// "stale only: ..." when some stale-only accounts are not listed.

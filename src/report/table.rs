@@ -8,8 +8,9 @@
 //!
 //! Nothing is cut: text wraps at spaces (a word longer than its column is broken, except a
 //! link, which is kept whole so it stays clickable). Widths are display columns, so CJK
-//! titles take two per character. After the list: the groups, the counts, the summary, and
-//! last, where the eye lands after the run, "do this first".
+//! titles take two per character; only the summary line is never wrapped (scripts grep it).
+//! After the list: the counts, the groups, the summary, and last, where the eye lands after
+//! the run, "do this first".
 
 use super::sections::{self, Plan};
 use super::{Account, Report, Style, baseline_line, labels, summary_line, unchecked_line};
@@ -254,9 +255,10 @@ fn footer(report: &Report, plan: &Plan, printer: &mut Printer) -> std::io::Resul
         printer.wrapped(&line, "", "    ", None)?;
     }
     printer.line("", None)?;
-    printer.wrapped(&summary_line(report), "", "    ", Some(DIM))?;
+    // The summary stays one line, whatever the width: scripts and cron filters grep it.
+    printer.line(&summary_line(report), Some(DIM))?;
     if let Some(b) = &report.baseline {
-        printer.wrapped(&format!("baseline: {}", baseline_line(b)), "", "    ", None)?;
+        printer.line(&format!("baseline: {}", baseline_line(b)), None)?;
     }
     first_steps(plan, printer)
 }
