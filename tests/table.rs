@@ -330,3 +330,28 @@ fn csv_appends_the_plan_columns() {
         );
     }
 }
+
+/// The binary fits `COLUMNS`; piped without it, 100 columns (the wide layout).
+#[test]
+fn columns_picks_the_layout_when_piped() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let table_at = |columns: Option<&str>| {
+        let mut cmd = binary::credaudit(home.path());
+        cmd.args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--compromised", "mercari"]);
+        match columns {
+            Some(c) => cmd.env("COLUMNS", c),
+            None => cmd.env_remove("COLUMNS"),
+        };
+        let (code, stdout, stderr) = binary::run(&mut cmd);
+        assert_eq!(code, 1, "{stderr}");
+        stdout
+    };
+    let narrow = table_at(Some("80"));
+    assert!(!narrow.contains("ACCOUNT"), "{narrow}");
+    assert!(narrow.contains(" 1  Mercari (hana.sato@example.jp) - compromised"));
+    let mail = table_at(None);
+    assert!(mail.starts_with(" #  ACCOUNT"), "{mail}");
+    for line in mail.lines().filter(|l| !l.contains(" accounts audited, ")) {
+        assert!(line.width() <= 100, "{line:?}");
+    }
+}
