@@ -337,7 +337,14 @@ fn columns_picks_the_layout_when_piped() {
     let home = tempfile::tempdir().expect("tempdir");
     let table_at = |columns: Option<&str>| {
         let mut cmd = binary::credaudit(home.path());
-        cmd.args(["audit", DEMO, "--hibp-file", DEMO_CORPUS, "--compromised", "mercari"]);
+        cmd.args([
+            "audit",
+            DEMO,
+            "--hibp-file",
+            DEMO_CORPUS,
+            "--compromised",
+            "mercari",
+        ]);
         match columns {
             Some(c) => cmd.env("COLUMNS", c),
             None => cmd.env_remove("COLUMNS"),
