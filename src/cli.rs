@@ -167,6 +167,31 @@ pub struct CheckArgs {
     /// Score below which the candidate is weak (0-4) [default: 3]
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=4))]
     pub min_score: Option<u8>,
+
+    #[command(flatten)]
+    pub vault: CheckVaultOptions,
+}
+
+/// `credaudit check --vault`: the vault whose current and past passwords the candidate must
+/// not repeat or vary.
+#[derive(Debug, Args)]
+pub struct CheckVaultOptions {
+    /// Refuse a candidate that equals, or is a near variant of, any current or past password
+    /// in this vault (repeatable; a file: the candidate comes from stdin)
+    #[arg(long = "vault", value_name = "VAULT", help_heading = "Vault")]
+    pub vaults: Vec<PathBuf>,
+
+    /// Read --vault as this format instead of detecting it
+    #[arg(long, value_parser = named::<Format>(), value_name = "NAME", help_heading = "Vault", requires = "vaults")]
+    pub format: Option<Format>,
+
+    /// KeePass key file for --vault
+    #[arg(long, value_name = "FILE", help_heading = "Vault", requires = "vaults")]
+    pub key_file: Option<PathBuf>,
+
+    /// Read --vault's master password from this environment variable (else it is asked for)
+    #[arg(long, value_name = "NAME", help_heading = "Vault", requires = "vaults")]
+    pub password_env: Option<String>,
 }
 
 /// Options shared by `audit` and `config`.

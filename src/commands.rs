@@ -4,7 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::Exit;
-use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs, CorpusCommand};
+use crate::cli::{AuditArgs, CheckArgs, CheckVaultOptions, Cli, ConfigArgs, CorpusCommand};
 use crate::settings::{self, PasswordSource, Settings};
 use crate::{sources, terminal};
 use anyhow::{Context, Result, bail};
@@ -14,7 +14,7 @@ use credaudit::audit::{self, AuditOptions};
 use credaudit::baseline::Baseline;
 use credaudit::breach::{BreachSource, Sha1Hash, Verdict};
 use credaudit::ignore::IgnoreFile;
-use credaudit::model::Format;
+use credaudit::model::{Entry, Format};
 use credaudit::report::{self, Report, Style};
 use credaudit::secret::Secret;
 use credaudit::vault::{self, FormatError, Input, ReadOptions, SourceInfo, Vault};
@@ -292,8 +292,10 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
     let (config, _) = settings::load_config(cli.config.as_ref())?;
     let breach_settings = settings::resolve_breach(&args.breach, &config, cli.quiet)?;
     let min_score = args.min_score.or(config.min_score).unwrap_or(3);
-    // A mistyped --hibp-file fails before the user types the candidate.
+    // A mistyped --hibp-file, or a vault that does not open, fails before the user types the
+    // candidate.
     let (breach, _) = sources::open(&breach_settings)?;
+    let vault_entries = read_check_vaults(&args.vault)?;
     let candidate = if std::io::stdin().is_terminal() {
         terminal::prompt_password("Candidate password: ")
     } else {
@@ -350,11 +352,17 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
             CandidateBreach::Unchecked
         }
     };
+    let mut in_vault = false;
+    if let Some(entries) = &vault_entries {
+        let matches = vault_matches(candidate.expose(), entries);
+        in_vault = !matches.is_empty();
+        writeln!(out, "vault: {}", vault_line(&matches, entries))?;
+    }
     let weak = score < min_score;
     let breached = breach == CandidateBreach::Seen;
     let unchecked = breach == CandidateBreach::Unchecked;
     // "ok to use" only when every check that was asked for answered.
-    let verdict_line = if breached || weak {
+    let verdict_line = if breached || weak || in_vault {
         "do not use this password"
     } else if unchecked {
         "unknown: the breach check could not answer (see above); check again online or with --hibp-file"
@@ -364,7 +372,153 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Result<Exit> {
         "ok to use (unique to one account)"
     };
     writeln!(out, "verdict: {verdict_line}")?;
-    Ok(Exit::of(breached || weak, unchecked))
+    Ok(Exit::of(breached || weak || in_vault, unchecked))
+}
+
+/// The entries of `check --vault`, read like an audit's (recycle bin left out); `None`
+/// without `--vault`. The candidate comes from stdin, so a vault cannot.
+fn read_check_vaults(options: &CheckVaultOptions) -> Result<Option<Vec<Entry>>> {
+    if options.vaults.is_empty() {
+        return Ok(None);
+    }
+    let inputs: Vec<Input> = options
+        .vaults
+        .iter()
+        .map(|path| Input::from_arg(&path.to_string_lossy()))
+        .collect();
+    if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+        bail!("--vault cannot be '-': the candidate password is read from stdin");
+    }
+    let source = match &options.password_env {
+        Some(name) if std::env::var_os(name).is_none() => {
+            bail!("environment variable {name} (from --password-env) is not set")
+        }
+        Some(name) => PasswordSource::Env(name.clone()),
+        None => PasswordSource::Prompt,
+    };
+    let mut no_stdin = None;
+    let mut password = |name: &str| password_for(name, &source, &mut no_stdin);
+    let mut read_options = ReadOptions {
+        format: options.format,
+        key_file: options.key_file.clone(),
+        password: &mut password,
+        include_recycled: false,
+    };
+    let mut vaults = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.iter().enumerate() {
+        vaults.push(vault::read_limited(
+            input,
+            index,
+            &mut read_options,
+            &vault::Limits::default(),
+        )?);
+    }
+    let (_, entries) = vault::flatten(vaults);
+    Ok(Some(entries))
+}
+
+/// How a candidate relates to one vault account; the first that holds, in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum VaultMatch {
+    SameAsCurrent,
+    SameAsPast,
+    VariantOfCurrent,
+    VariantOfPast,
+}
+
+impl VaultMatch {
+    fn describe(self) -> &'static str {
+        match self {
+            VaultMatch::SameAsCurrent => "the same as the current password of",
+            VaultMatch::SameAsPast => "the same as a past password of",
+            VaultMatch::VariantOfCurrent => "a near variant of the current password of",
+            VaultMatch::VariantOfPast => "a near variant of a past password of",
+        }
+    }
+}
+
+/// For each entry the candidate matches, the closest match (entry index, how): equality, or
+/// the audit's near-variant rule against every current and past password.
+fn vault_matches(candidate: &str, entries: &[Entry]) -> Vec<(usize, VaultMatch)> {
+    use credaudit::analyze::variants;
+    let mut nodes: Vec<variants::Node> = Vec::new();
+    let mut owners: Vec<(usize, bool)> = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let tokens = variants::site_tokens(entry);
+        let current = std::iter::once((entry.password.expose(), true));
+        let past = entry.history.iter().map(|h| (h.password.expose(), false));
+        for (password, is_current) in current.chain(past) {
+            if password.is_empty() {
+                continue;
+            }
+            nodes.push(variants::Node {
+                password,
+                site_tokens: tokens.clone(),
+            });
+            owners.push((index, is_current));
+        }
+    }
+    let mut best: std::collections::BTreeMap<usize, VaultMatch> = Default::default();
+    let mut record = |node: usize, same: bool| {
+        let (entry, is_current) = owners[node];
+        let how = match (same, is_current) {
+            (true, true) => VaultMatch::SameAsCurrent,
+            (true, false) => VaultMatch::SameAsPast,
+            (false, true) => VaultMatch::VariantOfCurrent,
+            (false, false) => VaultMatch::VariantOfPast,
+        };
+        let slot = best.entry(entry).or_insert(how);
+        *slot = (*slot).min(how);
+    };
+    for (node, n) in nodes.iter().enumerate() {
+        if n.password == candidate {
+            record(node, true);
+        }
+    }
+    for node in variants::variants_of(&variants::Node::bare(candidate), &nodes) {
+        record(node, false);
+    }
+    best.into_iter().collect()
+}
+
+/// One line: which accounts the candidate matches and how, never a password.
+fn vault_line(matches: &[(usize, VaultMatch)], entries: &[Entry]) -> String {
+    if matches.is_empty() {
+        return format!(
+            "not used in the vault: no current or past password of its {} accounts equals it or is a near variant",
+            entries.len()
+        );
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for how in [
+        VaultMatch::SameAsCurrent,
+        VaultMatch::SameAsPast,
+        VaultMatch::VariantOfCurrent,
+        VaultMatch::VariantOfPast,
+    ] {
+        let names: Vec<String> = matches
+            .iter()
+            .filter(|(_, h)| *h == how)
+            .filter_map(|(i, _)| entries.get(*i))
+            .map(|e| credaudit::sanitize::sanitize(check_name(e)))
+            .collect();
+        if !names.is_empty() {
+            parts.push(format!("{} {}", how.describe(), names.join(", ")));
+        }
+    }
+    format!("refused: {}", parts.join("; "))
+}
+
+/// An entry's name for the `check --vault` line: title, else first URL, else id.
+fn check_name(entry: &Entry) -> &str {
+    if !entry.title.is_empty() {
+        &entry.title
+    } else {
+        entry
+            .urls
+            .first()
+            .map_or(entry.id.0.as_str(), String::as_str)
+    }
 }
 
 /// What the breach source said about the candidate of `credaudit check`.

@@ -331,7 +331,7 @@ pub fn resolve(
             all: opts.all,
             fail_on: opts.fail_on.or(config.fail_on).unwrap_or(FailLevel::Any),
             color,
-            width: Some(report_width(to_terminal)),
+            width: Some(crate::terminal::report_width(to_terminal)),
             quiet,
         },
         baseline: opts.baseline.clone(),
@@ -424,20 +424,6 @@ impl Settings {
             value_overrides: self.account_values.clone(),
         }
     }
-}
-
-/// The width the table fits: the terminal's; else (a pipe, a file, a cron mail) `COLUMNS`,
-/// else 100 columns, so a mailed report wraps instead of running 200 columns wide.
-fn report_width(to_terminal: bool) -> usize {
-    const MAIL_WIDTH: usize = 100;
-    let terminal = to_terminal
-        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
-        .flatten()
-        .map(|(w, _)| usize::from(w.0));
-    terminal
-        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-        .filter(|&w| w > 0)
-        .unwrap_or(MAIL_WIDTH)
 }
 
 /// URLs in `credaudit config` output without their credentials.

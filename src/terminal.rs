@@ -122,6 +122,27 @@ pub fn read_password_line() -> std::io::Result<Option<Secret>> {
     Ok(Some(Secret::new(trimmed.to_owned())))
 }
 
+/// The width the table fits: `COLUMNS` when set (the user's choice, also on a terminal);
+/// else the terminal's, when stdout is one; else (a pipe, a file, a cron mail)
+/// [`MAIL_WIDTH`], so a mailed report wraps instead of running 200 columns wide.
+pub fn report_width(to_terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0);
+    let terminal = || {
+        to_terminal
+            .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w > 0)
+    };
+    columns.or_else(terminal).unwrap_or(MAIL_WIDTH)
+}
+
+/// Width of a report that goes to a pipe, a file or a mail without `COLUMNS`.
+pub const MAIL_WIDTH: usize = 100;
+
 /// Whether progress may be drawn: stderr is a terminal, not `--quiet`, and not under CI
 /// (`CI` set), where a redrawn line only fills the log.
 pub fn progress_allowed(quiet: bool) -> bool {

@@ -31,6 +31,28 @@ pub fn markdown_text(s: &str) -> String {
     out
 }
 
+/// A Markdown link `[label](url)` to an `http(s)` URL, or the escaped label alone when
+/// `url` is not one. Characters that would end the link, the table cell or start markup are
+/// percent-encoded (the URL means the same).
+pub fn markdown_link(label: &str, url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return markdown_text(label);
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return markdown_text(label);
+    }
+    let mut target = String::with_capacity(parsed.as_str().len());
+    for c in parsed.as_str().chars() {
+        match c {
+            '(' | ')' | '[' | ']' | '<' | '>' | '|' | '\\' | '`' | '*' | '_' | '!' | ' ' => {
+                target.push_str(&format!("%{:02X}", u32::from(c)));
+            }
+            c => target.push(c),
+        }
+    }
+    format!("[{}]({target})", markdown_text(label))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +69,15 @@ mod tests {
         for (escape, input, expected) in cases {
             assert_eq!(escape(input), expected);
         }
+    }
+
+    #[test]
+    fn links_cannot_break_out() {
+        assert_eq!(
+            markdown_link("change", "https://a.example/x)|[y](z"),
+            "[change](https://a.example/x%29%7C%5By%5D%28z)"
+        );
+        assert_eq!(markdown_link("change", "javascript:alert(1)"), "change");
+        assert_eq!(markdown_link("a_b", "not a url"), "a\\_b");
     }
 }

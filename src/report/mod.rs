@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 pub mod csv;
 mod escape;
 pub mod markdown;
+mod sections;
 pub mod table;
 
 /// Bumped on any incompatible change of the JSON form.
@@ -628,7 +629,7 @@ pub fn render(
             writeln!(out)
         }
         OutputFormat::Csv => csv::render(report, out),
-        OutputFormat::Markdown => markdown::render(report, out),
+        OutputFormat::Markdown => markdown::render(report, style.all, out),
     }
 }
 
