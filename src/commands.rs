@@ -41,6 +41,11 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let status = terminal::Status::new(settings.breach.progress);
     let vaults = read_vaults(&inputs, &settings, &status)?;
     let (sources, entries) = vault::flatten(vaults);
+    let mut options = options;
+    options
+        .analysis
+        .personal
+        .extend(sources.iter().flat_map(|s| s.personal.iter().cloned()));
     status_sources(&sources, settings.output.quiet);
     refuse_empty(&sources)?;
 
@@ -88,8 +93,12 @@ fn audit_options(settings: &Settings, now: chrono::DateTime<Utc>) -> Result<Audi
     if let Some(path) = &settings.output.file {
         check_writable(path)?;
     }
+    let mut analysis = settings.analysis(now);
+    if let Some(path) = &settings.personal_words {
+        analysis.personal = credaudit::analyze::personal::load_words(path)?;
+    }
     Ok(AuditOptions {
-        analysis: settings.analysis(now),
+        analysis,
         policy: settings.policy(),
         ignores,
         baseline,

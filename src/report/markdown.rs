@@ -35,7 +35,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "| {} | {} | {} | {} | {} |",
             a.rank,
-            cell(a.display_name()),
+            cell(&a.display_name()),
             cell(&a.username),
             cell(&labels(a).join(", ")),
             cell(&a.action)
@@ -54,7 +54,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "{}. **{}** ({})",
             a.rank,
-            text(a.display_name()),
+            text(&a.display_name()),
             text(&place)
         )?;
         for r in &a.reasons {
