@@ -40,12 +40,11 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     }
     let status = terminal::Status::new(settings.breach.progress);
     let vaults = read_vaults(&inputs, &settings, &status)?;
-    let (sources, entries) = vault::flatten(vaults);
     let mut options = options;
-    options
-        .analysis
-        .personal
-        .extend(sources.iter().flat_map(|s| s.personal.iter().cloned()));
+    for vault in &vaults {
+        options.analysis.personal.extend(vault.personal.iter().cloned());
+    }
+    let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);
     refuse_empty(&sources)?;
 

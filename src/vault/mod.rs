@@ -172,8 +172,6 @@ pub struct SourceInfo {
     pub logins: usize,
     /// Items not audited, counted by reason.
     pub skipped: SkipCounts,
-    /// The user's own data from the vault's identity items (see [`Vault::personal`]).
-    pub personal: Vec<PersonalItem>,
 }
 
 /// Moves every vault's entries into one list (entry `source` indexes the returned infos).
@@ -186,7 +184,6 @@ pub fn flatten(vaults: Vec<Vault>) -> (Vec<SourceInfo>, Vec<Entry>) {
             format: vault.format,
             logins: vault.entries.len(),
             skipped: vault.skipped,
-            personal: vault.personal,
         });
         entries.extend(vault.entries);
     }
