@@ -249,11 +249,7 @@ fn map_entries(db: &RawDb, is_kdb: bool, builder: &mut VaultBuilder) {
 fn hidden_fields(raw: &RawEntry) -> Vec<(String, Secret)> {
     let mut out: Vec<(String, Secret)> = Vec::new();
     for key in &raw.protected {
-        let standard = matches!(
-            key.as_str(),
-            "Title" | "UserName" | "Password" | "URL" | "Notes"
-        );
-        if standard
+        if xml::is_standard_field(key)
             || xml::is_totp_key(key)
             || xml::is_otp_setting(key)
             || xml::is_extra_url(key)

@@ -88,6 +88,11 @@ pub(crate) fn is_used_field(key: &str) -> bool {
         || is_totp_key(key)
 }
 
+/// The fields every KeePass entry has: never a hidden field of its own, protected or not.
+pub(crate) fn is_standard_field(key: &str) -> bool {
+    matches!(key, "Title" | "UserName" | "Password" | "URL" | "Notes")
+}
+
 /// `KP2A_URL`, `KP2A_URL_1`, ... and KeePassXC's `URL_1`, ...
 pub(crate) fn is_extra_url(key: &str) -> bool {
     let numbered = |rest: &str| {
@@ -616,11 +621,12 @@ impl Parser<'_> {
             }
             (Tag::String, _) if in_entry => {
                 let string = &mut self.string;
+                let hidden_field = string.hidden && !is_standard_field(&string.key);
                 if string.has_key
-                    && (string.hidden || is_used_field(&string.key))
+                    && (hidden_field || is_used_field(&string.key))
                     && let (Some(value), Some(e)) = (string.value.take(), entry)
                 {
-                    if string.hidden {
+                    if hidden_field {
                         e.protected.push(string.key.as_str().to_owned());
                     }
                     e.fields.push((string.key.as_str().to_owned(), value));
