@@ -42,7 +42,10 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let vaults = read_vaults(&inputs, &settings, &status)?;
     let mut options = options;
     for vault in &vaults {
-        options.analysis.personal.extend(vault.personal.iter().cloned());
+        options
+            .analysis
+            .personal
+            .extend(vault.personal.iter().cloned());
     }
     let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);

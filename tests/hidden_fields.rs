@@ -81,7 +81,11 @@ fn check_report(report: &Value, field_id: &str, lone_id: &str, shop_id: &str) {
     let field = account(report, field_id);
     assert_eq!(field["field"], "Recovery code");
     assert_eq!(field["title"], "Mail");
-    assert!(codes(field).contains(&"reused".to_owned()), "{:?}", codes(field));
+    assert!(
+        codes(field).contains(&"reused".to_owned()),
+        "{:?}",
+        codes(field)
+    );
     for code in ["weak", "stale", "variant", "stale-unknown"] {
         assert!(!codes(field).contains(&code.to_owned()), "field has {code}");
     }
@@ -114,7 +118,10 @@ fn kdbx_protected_custom_fields() {
         ("Backup PIN".into(), LONE_WEAK.into()),
         // Not hidden fields: a protected note, an OTP seed, the password itself again.
         ("Notes".into(), SHARED.into()),
-        ("otp".into(), "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP".into()),
+        (
+            "otp".into(),
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP".into(),
+        ),
         ("Copy".into(), "Mail-only-pw-81!q".into()),
     ];
     mail.extra = vec![("Plain field".into(), SHARED.into())];
@@ -152,10 +159,14 @@ fn kdbx_protected_custom_fields() {
         .filter_map(|a| a["id"].as_str())
         .collect();
     assert!(
-        ids.iter().all(|id| !id.contains("/field/") || id.ends_with("/field/Recovery code")),
+        ids.iter()
+            .all(|id| !id.contains("/field/") || id.ends_with("/field/Recovery code")),
         "{ids:?}"
     );
-    assert_eq!(report["sources"][0]["logins"], 4, "two logins, two hidden fields");
+    assert_eq!(
+        report["sources"][0]["logins"], 4,
+        "two logins, two hidden fields"
+    );
 
     let (_, _, table) = audit_json(home.path(), &vault, &[&pw[..], &["-o", "table"]].concat());
     assert!(table.contains("Mail (field Recovery code)"), "{table}");

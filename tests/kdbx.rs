@@ -910,10 +910,7 @@ fn protected_values_in_history_and_custom_fields_decrypt_in_order() {
             vault.entries.iter().partition(|e| e.field.is_some());
         assert_eq!((logins.len(), fields.len()), (21, 21));
         assert!(logins.iter().all(|e| e.has_totp));
-        let with_history = logins
-            .iter()
-            .filter(|e| e.history.len() == 3)
-            .count();
+        let with_history = logins.iter().filter(|e| e.history.len() == 3).count();
         assert_eq!(with_history, 12);
     }
 }

@@ -137,7 +137,10 @@ fn identity_items_and_personal_words_through_the_binary() {
             home.path(),
             &[&base[..], &["--personal-words", words_arg, "-o", format]].concat(),
         );
-        assert!(out.contains("personal") || out.contains("your"), "{format}: {out}");
+        assert!(
+            out.contains("personal") || out.contains("your"),
+            "{format}: {out}"
+        );
         for value in VALUES {
             assert!(!out.contains(value), "{format} output holds personal data");
         }
@@ -184,7 +187,10 @@ fn identity_items_of_every_format() {
             "zipOrPostalCode":"1000001","streetAddress":"Sakura 1-2","city":"Chiyoda"}}},
         {"itemId":"l","state":1,"data":{"type":"login","metadata":{"name":"L"},"content":{"password":"x-pw"}}}]}}}"#;
     let proton = read(proton.as_bytes(), Format::ProtonJson);
-    assert_eq!(kinds(&proton), [Name, Phone, PostalCode, BirthDate, Address]);
+    assert_eq!(
+        kinds(&proton),
+        [Name, Phone, PostalCode, BirthDate, Address]
+    );
 
     let onepux_data = r#"{"accounts":[{"vaults":[{"attrs":{"name":"V"},"items":[
         {"uuid":"i","categoryUuid":"004","details":{"sections":[{"fields":[
@@ -202,7 +208,10 @@ fn identity_items_of_every_format() {
     w.write_all(onepux_data.as_bytes()).expect("zip");
     let zip = w.finish().expect("zip").into_inner();
     let onepux = read(&zip, Format::Onepassword1pux);
-    assert_eq!(kinds(&onepux), [Name, Phone, PostalCode, BirthDate, Address]);
+    assert_eq!(
+        kinds(&onepux),
+        [Name, Phone, PostalCode, BirthDate, Address]
+    );
     assert!(
         onepux
             .personal

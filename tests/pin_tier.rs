@@ -40,7 +40,10 @@ fn breached_card_pin_ranks_below_a_variant_pair() {
         assert_eq!(ids.last(), Some(&"card"), "{extra:?}: {ids:?}");
         assert!(ids.contains(&"v1") && ids.contains(&"v2"), "{ids:?}");
         let card = &report["accounts"][ids.len() - 1];
-        assert!(card["score"].as_u64().unwrap_or(9999) < 2000, "tier 1: {card}");
+        assert!(
+            card["score"].as_u64().unwrap_or(9999) < 2000,
+            "tier 1: {card}"
+        );
         let breached = card["reasons"]
             .as_array()
             .expect("reasons")

@@ -17,17 +17,15 @@ const SEED: &str = "JBSWY3DPEHPK3PXP";
 const URI: &str = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example";
 
 fn read(bytes: &[u8], format: Format, password: Option<&str>) -> Vault {
-    let mut prompt = |_: &str| -> Result<Option<Secret>, FormatError> {
-        Ok(password.map(Secret::from))
-    };
+    let mut prompt =
+        |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
     let mut options = ReadOptions {
         format: Some(format),
         key_file: None,
         password: &mut prompt,
         include_recycled: false,
     };
-    read_bytes("otp-test", bytes, 0, &mut options)
-        .unwrap_or_else(|e| panic!("{format}: {e}"))
+    read_bytes("otp-test", bytes, 0, &mut options).unwrap_or_else(|e| panic!("{format}: {e}"))
 }
 
 /// Every login entry's title and `has_totp`, checked against the title's promise.
@@ -67,7 +65,12 @@ fn keepass_db() -> keepass_writer::Db {
         root.items.push(item);
     };
     add(1, "with-keepassxc-otp", &[], &[("otp", URI)]);
-    add(2, "with-keeotp", &[("otp", "key=JBSWY3DPEHPK3PXP&step=30")], &[]);
+    add(
+        2,
+        "with-keeotp",
+        &[("otp", "key=JBSWY3DPEHPK3PXP&step=30")],
+        &[],
+    );
     add(
         3,
         "with-keetraytotp",
@@ -82,7 +85,12 @@ fn keepass_db() -> keepass_writer::Db {
     );
     add(5, "with-hotp", &[], &[("HmacOtp-Secret-Hex", "3132333435")]);
     // Settings without a seed, or a blank seed, are no seed.
-    add(6, "without-settings-only", &[("TOTP Settings", "30;6")], &[]);
+    add(
+        6,
+        "without-settings-only",
+        &[("TOTP Settings", "30;6")],
+        &[],
+    );
     add(7, "without-blank-otp", &[("otp", "  ")], &[]);
     add(8, "without", &[("Notes", "otpauth is a word here")], &[]);
     Db {
@@ -95,12 +103,22 @@ fn keepass_db() -> keepass_writer::Db {
 fn keepass_xml_and_kdbx() {
     let db = keepass_db();
     let xml = keepass_writer::export_xml(&db);
-    check("keepass-xml", &read(xml.as_bytes(), Format::KeepassXml, None), 8);
+    check(
+        "keepass-xml",
+        &read(xml.as_bytes(), Format::KeepassXml, None),
+        8,
+    );
     let key = keepass_writer::Key {
         password: Some("otp"),
         key_file: None,
     };
-    let kdbx4 = keepass_writer::kdbx4(&db, key, keepass_writer::Kdf4::Aes { rounds: 100 }, 0, "otp");
+    let kdbx4 = keepass_writer::kdbx4(
+        &db,
+        key,
+        keepass_writer::Kdf4::Aes { rounds: 100 },
+        0,
+        "otp",
+    );
     let vault = read(&kdbx4, Format::Kdbx, Some("otp"));
     check("kdbx4", &vault, 8);
     // OTP seeds and their settings are not hidden fields.
@@ -200,7 +218,11 @@ fn bitwarden_json() {
         {{"id":"3","type":1,"name":"without-null","login":{{"username":"u","password":"p3","totp":null}}}},
         {{"id":"4","type":1,"name":"without","login":{{"username":"u","password":"p4"}}}}]}}"#
     );
-    check("bitwarden-json", &read(json.as_bytes(), Format::BitwardenJson, None), 4);
+    check(
+        "bitwarden-json",
+        &read(json.as_bytes(), Format::BitwardenJson, None),
+        4,
+    );
 }
 
 #[test]
@@ -267,7 +289,11 @@ fn proton_json() {
         r#"{{"version":"1.21.2","userId":"u","encrypted":false,"vaults":{{"s1":{{"name":"Personal","items":[{}]}}}}}}"#,
         items.join(",")
     );
-    check("proton-json", &read(json.as_bytes(), Format::ProtonJson, None), 3);
+    check(
+        "proton-json",
+        &read(json.as_bytes(), Format::ProtonJson, None),
+        3,
+    );
 }
 
 #[test]
@@ -282,5 +308,9 @@ fn enpass_json() {
         {{"uuid":"c","title":"without","category":"login","fields":[
             {{"type":"password","value":"p3","deleted":0}},{{"type":"totp","value":"","deleted":0}}]}}]}}"#
     );
-    check("enpass-json", &read(json.as_bytes(), Format::EnpassJson, None), 3);
+    check(
+        "enpass-json",
+        &read(json.as_bytes(), Format::EnpassJson, None),
+        3,
+    );
 }

@@ -68,9 +68,7 @@ pub struct RotatedAway {
 }
 
 /// What kind of secret an entry holds, and so how a weak one is reported.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WeakKind {
     /// An ordinary password scoring below the threshold.
@@ -299,7 +297,9 @@ pub fn run(
             members
         })
         .filter(|members| {
-            let first = members.first().and_then(|&m| index.entry_pw.get(m).copied().flatten());
+            let first = members
+                .first()
+                .and_then(|&m| index.entry_pw.get(m).copied().flatten());
             members
                 .iter()
                 .any(|&m| index.entry_pw.get(m).copied().flatten() != first)

@@ -23,7 +23,15 @@ use zeroize::Zeroizing;
 
 /// Address words that say nothing about the user.
 const GENERIC_ADDRESS_WORDS: &[&str] = &[
-    "street", "avenue", "road", "apartment", "floor", "suite", "building", "house", "strasse",
+    "street",
+    "avenue",
+    "road",
+    "apartment",
+    "floor",
+    "suite",
+    "building",
+    "house",
+    "strasse",
     "chome",
 ];
 
@@ -63,9 +71,11 @@ fn words(s: &str, min: usize) -> Vec<Zeroizing<String>> {
 /// A birth date in the usual written forms.
 fn birth_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d", "%Y.%m.%d", "%d/%m/%Y"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+    [
+        "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d", "%Y.%m.%d", "%d/%m/%Y",
+    ]
+    .iter()
+    .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
 }
 
 impl Matcher {

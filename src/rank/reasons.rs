@@ -159,7 +159,10 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         );
         if pin {
             breached.tier = PIN_BREACH_TIER;
-            breached.reason.text.push_str(&format!(" ({PIN_BREACH_WHY})"));
+            breached
+                .reason
+                .text
+                .push_str(&format!(" ({PIN_BREACH_WHY})"));
         }
         out.push(breached);
         if !sharers.is_empty() {

@@ -510,9 +510,8 @@ impl Parser<'_> {
                         .is_some_and(|a| is_true(&a.value));
                 // With the key already read, an unused field's text is not even collected
                 // (a protected field is a secret of its own: always read).
-                self.skip_value = self.string.has_key
-                    && !self.string.hidden
-                    && !is_used_field(&self.string.key);
+                self.skip_value =
+                    self.string.has_key && !self.string.hidden && !is_used_field(&self.string.key);
             }
             Tag::Item => self.item_key.clear(),
             _ => {}
