@@ -210,4 +210,115 @@ fn bitwarden_hidden_fields() {
     );
     assert_eq!(report["sources"][0]["logins"], 4);
     assert_values_absent(home.path(), &vault, &[]);
+
+    // Taking over the Mail site does not reveal what the vault keeps in its hidden field:
+    // the field is not compromised, and Shop, which shares the field's value, is not exposed.
+    let (_, report, all) = audit_json(
+        home.path(),
+        &vault,
+        &["--compromised", "mail", "-o", "json"],
+    );
+    assert!(
+        codes(account(&report, "mail")).contains(&"compromised".to_owned()),
+        "{all}"
+    );
+    let field = account(&report, "mail/field/Recovery code");
+    assert!(!codes(field).contains(&"compromised".to_owned()));
+    assert!(!codes(account(&report, "shop")).contains(&"exposed-by-compromise".to_owned()));
+}
+
+fn read(bytes: &[u8], format: credaudit::model::Format) -> credaudit::vault::Vault {
+    use credaudit::secret::Secret;
+    use credaudit::vault::{FormatError, ReadOptions, read_bytes};
+    let mut prompt = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
+    let mut options = ReadOptions {
+        format: Some(format),
+        key_file: None,
+        password: &mut prompt,
+        include_recycled: false,
+    };
+    read_bytes("hidden-test", bytes, 0, &mut options).expect("reads")
+}
+
+/// (id, field name) of every hidden-field entry, and whether each value is `SHARED`.
+fn fields(vault: &credaudit::vault::Vault) -> Vec<(String, String, bool)> {
+    vault
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let name = e.field.clone()?;
+            Some((e.id.0.clone(), name, e.password.expose() == SHARED))
+        })
+        .collect()
+}
+
+/// The JSON readers beyond Bitwarden: 1PUX concealed section fields (not OTP, not the
+/// password itself), Proton Pass hidden extra fields, Enpass sensitive fields.
+#[test]
+fn other_readers_carry_hidden_fields() {
+    use credaudit::model::Format;
+    use std::io::Write;
+    let onepux_data = format!(
+        r#"{{"accounts":[{{"vaults":[{{"attrs":{{"name":"V"}},"items":[
+        {{"uuid":"srv","categoryUuid":"110","details":{{"sections":[{{"fields":[
+            {{"id":"username","title":"username","value":{{"string":"root"}}}},
+            {{"id":"password","title":"password","value":{{"concealed":"Server-pw-1!x"}}}},
+            {{"id":"k1","title":"API key","value":{{"concealed":"{SHARED}"}}}},
+            {{"id":"TOTP_1","title":"otp","value":{{"totp":"JBSWY3DPEHPK3PXP"}}}}]}}]}},
+         "overview":{{"title":"Server"}}}},
+        {{"uuid":"web","categoryUuid":"001","details":{{"loginFields":[
+            {{"value":"u","designation":"username"}},{{"value":"Web-pw-2!y","designation":"password"}}],
+            "sections":[{{"fields":[{{"id":"q","title":"Security answer","value":{{"concealed":"{SHARED}"}}}},
+                                    {{"id":"n","title":"Note","value":{{"string":"{SHARED}"}}}}]}}]}},
+         "overview":{{"title":"Web"}}}}]}}]}}]}}"#
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    w.start_file("export.attributes", opts).expect("zip");
+    w.write_all(br#"{"version":3}"#).expect("zip");
+    w.start_file("export.data", opts).expect("zip");
+    w.write_all(onepux_data.as_bytes()).expect("zip");
+    let zip = w.finish().expect("zip").into_inner();
+    let vault = read(&zip, Format::Onepassword1pux);
+    assert_eq!(
+        fields(&vault),
+        [
+            ("srv/field/API key".to_owned(), "API key".to_owned(), true),
+            (
+                "web/field/Security answer".to_owned(),
+                "Security answer".to_owned(),
+                true
+            )
+        ]
+    );
+
+    let proton = format!(
+        r#"{{"version":"1","userId":"u","encrypted":false,"vaults":{{"s":{{"name":"P","items":[
+        {{"itemId":"l","state":1,"data":{{"type":"login","metadata":{{"name":"L"}},
+          "extraFields":[{{"fieldName":"Recovery","type":"hidden","data":{{"content":"{SHARED}"}}}},
+                         {{"fieldName":"Plain","type":"text","data":{{"content":"{SHARED}"}}}}],
+          "content":{{"password":"L-pw-3!z"}}}}}}]}}}}}}"#
+    );
+    let vault = read(proton.as_bytes(), Format::ProtonJson);
+    assert_eq!(
+        fields(&vault),
+        [("l/field/Recovery".to_owned(), "Recovery".to_owned(), true)]
+    );
+
+    let enpass = format!(
+        r#"{{"folders":[],"items":[{{"uuid":"e","title":"E","category":"login","fields":[
+        {{"type":"password","label":"Password","value":"E-pw-4!w","deleted":0}},
+        {{"type":"text","label":"Mother's maiden name","value":"{SHARED}","sensitive":1,"deleted":0}},
+        {{"type":"text","label":"Nickname","value":"{SHARED}","sensitive":0,"deleted":0}},
+        {{"type":"totp","label":"OTP","value":"JBSWY3DPEHPK3PXP","sensitive":1,"deleted":0}}]}}]}}"#
+    );
+    let vault = read(enpass.as_bytes(), Format::EnpassJson);
+    assert_eq!(
+        fields(&vault),
+        [(
+            "e/field/Mother's maiden name".to_owned(),
+            "Mother's maiden name".to_owned(),
+            true
+        )]
+    );
 }

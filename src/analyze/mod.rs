@@ -342,7 +342,13 @@ pub fn run(
     }
 
     // Blast radius.
-    let (compromised, unmatched_compromised) = blast::match_queries(entries, &settings.compromised);
+    let (mut compromised, unmatched_compromised) =
+        blast::match_queries(entries, &settings.compromised);
+    // A hidden field shares its entry's title and URLs, but taking over the site does not
+    // reveal what the vault keeps in it: only the login itself is compromised.
+    for (c, e) in compromised.iter_mut().zip(entries) {
+        *c &= e.field.is_none();
+    }
     let label_of = |u: usize| labels.get(u).copied();
     let exposures = blast::exposures(
         entries,
