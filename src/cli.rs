@@ -314,6 +314,11 @@ pub struct Options {
     /// TOML file of accepted findings (see the README)
     #[arg(long, value_name = "FILE", help_heading = "Cron")]
     pub ignore_file: Option<PathBuf>,
+
+    /// Your own data, one item a line, optionally `kind: value` (name, phone, postal, birthday,
+    /// address, id, email, car): passwords built from it are reported, the data never is
+    #[arg(long, value_name = "FILE")]
+    pub personal_words: Option<PathBuf>,
 }
 
 /// Where breach answers come from.

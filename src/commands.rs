@@ -43,6 +43,13 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     }
     let status = terminal::Status::new(settings.breach.progress);
     let vaults = read_vaults(&inputs, &settings, &status)?;
+    let mut options = options;
+    for vault in &vaults {
+        options
+            .analysis
+            .personal
+            .extend(vault.personal.iter().cloned());
+    }
     let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);
     refuse_empty(&sources)?;
@@ -97,8 +104,12 @@ fn audit_options(settings: &Settings, now: chrono::DateTime<Utc>) -> Result<Audi
     if let Some(path) = &settings.output.file {
         check_writable(path)?;
     }
+    let mut analysis = settings.analysis(now);
+    if let Some(path) = &settings.personal_words {
+        analysis.personal = credaudit::analyze::personal::load_words(path)?;
+    }
     Ok(AuditOptions {
-        analysis: settings.analysis(now),
+        analysis,
         policy: settings.policy(),
         ignores,
         baseline,

@@ -42,6 +42,8 @@ pub struct Config {
     pub concurrency: Option<usize>,
     /// Ignore file.
     pub ignore_file: Option<PathBuf>,
+    /// Personal-words file (`--personal-words`).
+    pub personal_words: Option<PathBuf>,
     /// Analyses to skip (`--skip`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skip: Vec<SkipCheck>,

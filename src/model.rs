@@ -149,6 +149,12 @@ pub struct Entry {
     pub excluded: bool,
     /// The entry sits in a recycle bin / trash.
     pub recycled: bool,
+    /// For a hidden field audited as a secret of its own (KDBX protected custom string,
+    /// Bitwarden hidden field, 1PUX concealed field, Proton hidden field): the field's name.
+    /// `password` is then the field's value and the id is `PARENT_ID/field/NAME`. Exact
+    /// reuse and the breach check apply; strength, variant and age rules do not (a field is
+    /// not a login password).
+    pub field: Option<String>,
 }
 
 impl Entry {
@@ -177,6 +183,85 @@ impl Entry {
             },
             password: password.into(),
             ..Default::default()
+        }
+    }
+}
+
+/// What kind of personal data a [`PersonalItem`] is: reports name the kind, never the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PersonalKind {
+    /// A first, middle or last name.
+    Name,
+    /// A phone number.
+    Phone,
+    /// A postal code.
+    PostalCode,
+    /// A birth date (`YYYY-MM-DD`, or digits).
+    BirthDate,
+    /// A street, city or other part of a postal address.
+    Address,
+    /// An ID number: social security, passport, driving licence.
+    IdNumber,
+    /// The local part of an e-mail address.
+    Email,
+    /// A car number plate.
+    Car,
+    /// Any other word from `--personal-words`.
+    Other,
+}
+
+impl PersonalKind {
+    /// How a reason text names it ("contains your phone number").
+    pub fn describe(self) -> &'static str {
+        match self {
+            PersonalKind::Name => "your name",
+            PersonalKind::Phone => "your phone number",
+            PersonalKind::PostalCode => "your postal code",
+            PersonalKind::BirthDate => "your birth date",
+            PersonalKind::Address => "your address",
+            PersonalKind::IdNumber => "an ID number of yours",
+            PersonalKind::Email => "your e-mail name",
+            PersonalKind::Car => "your car number",
+            PersonalKind::Other => "one of your personal words",
+        }
+    }
+
+    /// The kind a `--personal-words` line names (`phone: 090-1234-5678`), case-insensitive.
+    pub fn from_label(label: &str) -> Option<Self> {
+        Some(match label.trim().to_ascii_lowercase().as_str() {
+            "name" | "first name" | "last name" | "firstname" | "lastname" => PersonalKind::Name,
+            "phone" | "tel" | "telephone" | "mobile" => PersonalKind::Phone,
+            "postal" | "postal code" | "postcode" | "zip" | "zip code" | "postalcode" => {
+                PersonalKind::PostalCode
+            }
+            "birthday" | "birth date" | "birthdate" | "born" | "dob" => PersonalKind::BirthDate,
+            "address" | "street" | "city" => PersonalKind::Address,
+            "id" | "ssn" | "passport" | "licence" | "license" => PersonalKind::IdNumber,
+            "email" | "e-mail" | "mail" => PersonalKind::Email,
+            "car" | "plate" | "car number" | "number plate" => PersonalKind::Car,
+            "word" | "other" => PersonalKind::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// One item of the user's own data (from a vault's identity items or `--personal-words`),
+/// used only to tell whether a password is built from it. Never reported, never an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonalItem {
+    /// What it is.
+    pub kind: PersonalKind,
+    /// The value as written (wiped on drop, never printed).
+    pub value: Secret,
+}
+
+impl PersonalItem {
+    /// An item; blank values are dropped by the caller.
+    pub fn new(kind: PersonalKind, value: impl Into<String>) -> Self {
+        Self {
+            kind,
+            value: Secret::new(value.into()),
         }
     }
 }

@@ -201,8 +201,13 @@ pub fn account_keys(entries: &[Entry]) -> Vec<String> {
                     .map(|host| crate::site::registrable_domain(&host).to_owned())
                     .unwrap_or_default();
                 let norm = |s: &str| crate::sanitize::sanitize(s.trim()).to_lowercase();
+                let field = entry
+                    .field
+                    .as_deref()
+                    .map(|f| format!("|field:{}", crate::sanitize::sanitize(f)))
+                    .unwrap_or_default();
                 format!(
-                    "site:{domain}|{}|{}",
+                    "site:{domain}|{}|{}{field}",
                     norm(&entry.username),
                     norm(&entry.title)
                 )

@@ -80,6 +80,8 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     pub update_baseline: bool,
     pub ignore_file: Option<PathBuf>,
+    /// `--personal-words` / config `personal-words`.
+    pub personal_words: Option<PathBuf>,
 }
 
 fn serialize_days<S: serde::Serializer>(d: &chrono::Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -337,6 +339,7 @@ pub fn resolve(
         baseline: opts.baseline.clone(),
         update_baseline: opts.update_baseline,
         ignore_file: opts.ignore_file.clone().or(config.ignore_file),
+        personal_words: opts.personal_words.clone().or(config.personal_words),
     })
 }
 
@@ -363,6 +366,7 @@ impl Settings {
             cache_ttl: Some(days(breach.cache_ttl)),
             concurrency: Some(breach.concurrency),
             ignore_file: self.ignore_file.clone(),
+            personal_words: self.personal_words.clone(),
             skip: self.skip.clone(),
             values: self.account_values.iter().cloned().collect(),
         }
@@ -415,6 +419,7 @@ impl Settings {
             compromised: self.compromised.clone(),
             skip_weak: self.skip.contains(&SkipCheck::Weak),
             skip_variants: self.skip.contains(&SkipCheck::Variants),
+            personal: Vec::new(),
         }
     }
 

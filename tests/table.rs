@@ -134,6 +134,7 @@ fn plan_report() -> Report {
             breached,
             compromised,
             rotated,
+            sign_in: None,
         });
     }
     report

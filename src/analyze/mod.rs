@@ -9,6 +9,7 @@ pub mod age;
 pub mod blast;
 pub mod breach;
 pub mod groups;
+pub mod personal;
 pub mod reuse;
 pub mod strength;
 pub mod urls;
@@ -32,6 +33,9 @@ pub struct Settings {
     pub skip_weak: bool,
     /// Skip near-variant detection (`--skip variants`).
     pub skip_variants: bool,
+    /// The user's own data (identity items of the vaults, `--personal-words`): passwords
+    /// built from it get a personal-data finding.
+    pub personal: Vec<crate::model::PersonalItem>,
 }
 
 impl Default for Settings {
@@ -44,6 +48,7 @@ impl Default for Settings {
             compromised: Vec::new(),
             skip_weak: false,
             skip_variants: false,
+            personal: Vec::new(),
         }
     }
 }
@@ -64,11 +69,12 @@ pub struct RotatedAway {
     pub retired: Option<Timestamp>,
 }
 
-/// How a password is weak.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+/// What kind of secret an entry holds, and so how a weak one is reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WeakKind {
     /// An ordinary password scoring below the threshold.
+    #[default]
     Password,
     /// A PIN (all digits, or in a PIN-like entry/group): its own kind so PINs do not flood the list.
     Pin,
@@ -174,6 +180,11 @@ pub struct EntryFindings {
     pub exposed_by: Vec<usize>,
     /// One record per entry of `exposed_by`, same order.
     pub exposures: Vec<Exposure>,
+    /// What kind of secret the entry holds ([`strength::kind`]), whether or not the strength
+    /// check ran: a PIN or licence key keeps its low tier whatever the breach check says.
+    pub kind: WeakKind,
+    /// Kinds of the user's own data the password contains (`personal-data`), in order.
+    pub personal: Vec<crate::model::PersonalKind>,
 }
 
 /// The analyzers' output, indexed like the entry slice.
@@ -299,7 +310,10 @@ pub fn run(
         f.rotated_away = r;
     }
 
-    // Variant clusters, in entry terms.
+    // Variant clusters, in entry terms. Hidden fields are no login passwords: they count for
+    // exact reuse only, so they leave the clusters (and a cluster left with one distinct
+    // password is none).
+    let is_field = |m: &usize| entries.get(*m).is_some_and(|e| e.field.is_some());
     let unique_clusters = variants::group_labels(&labels);
     let mut variant_clusters: Vec<Vec<usize>> = unique_clusters
         .iter()
@@ -307,9 +321,18 @@ pub fn run(
             let mut members: Vec<usize> = uniq
                 .iter()
                 .flat_map(|&u| index.members.get(u).into_iter().flatten().copied())
+                .filter(|m| !is_field(m))
                 .collect();
             members.sort_unstable();
             members
+        })
+        .filter(|members| {
+            let first = members
+                .first()
+                .and_then(|&m| index.entry_pw.get(m).copied().flatten());
+            members
+                .iter()
+                .any(|&m| index.entry_pw.get(m).copied().flatten() != first)
         })
         .collect();
     variant_clusters.sort_by_key(|c| c.first().copied());
@@ -330,8 +353,18 @@ pub fn run(
         }
     }
 
+    let personal = personal::Matcher::new(&settings.personal);
     for ((f, s), e) in out.iter_mut().zip(strengths).zip(entries) {
         f.long_password = e.password.expose().len() > LONG_PASSWORD_BYTES;
+        f.kind = strength::kind(e);
+        if !personal.is_empty() && personal::applies_to(e, f.kind) {
+            f.personal = personal.kinds_in(e.password.expose());
+        }
+        // A hidden field is a secret, not a login password: strength, age and URL rules are
+        // its parent's business.
+        if e.field.is_some() {
+            continue;
+        }
         let s = s.filter(|_| !f.long_password);
         f.weak = s.as_ref().is_some_and(|s| s.score < settings.min_score);
         f.strength = s;
@@ -369,6 +402,11 @@ pub fn run(
         .iter()
         .map(|e| e.query().to_owned())
         .collect();
+    // A hidden field shares its entry's title and URLs, but taking over the site does not
+    // reveal what the vault keeps in it: only the login itself is compromised.
+    for (c, e) in compromised.iter_mut().zip(entries) {
+        *c &= e.field.is_none();
+    }
     let label_of = |u: usize| labels.get(u).copied();
     let exposures = blast::exposures(
         entries,

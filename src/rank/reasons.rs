@@ -6,16 +6,36 @@ use crate::analyze::{EntryFindings, ExposureKind, Findings, Staleness, WeakKind}
 use crate::breach::Verdict;
 use crate::model::{Entry, Timestamp};
 
-/// How an account is named in reason texts: its title, else its first host, else its id.
+/// How an account is named in reason texts: its title, else its first host, else its id;
+/// a hidden field adds `(field NAME)`.
 pub fn display_name(entry: &Entry) -> String {
-    let t = entry.title.trim();
-    if !t.is_empty() {
-        return t.to_owned();
+    let base = {
+        let t = entry.title.trim();
+        if !t.is_empty() {
+            t.to_owned()
+        } else if let Some(h) = entry.urls.iter().find_map(|u| crate::site::host_of(u)) {
+            h
+        } else {
+            format!("entry {}", entry.id)
+        }
+    };
+    match &entry.field {
+        Some(name) => format!("{base} (field {name})"),
+        None => base,
     }
-    if let Some(h) = entry.urls.iter().find_map(|u| crate::site::host_of(u)) {
-        return h;
-    }
-    format!("entry {}", entry.id)
+}
+
+/// The tier of a PIN or licence key's breach finding: every short PIN is in the corpus, and
+/// a card PIN is not replayed on websites, so it stays with the weak PINs.
+const PIN_BREACH_TIER: u32 = 1;
+
+/// Why a breached PIN or licence key stays low (appended to its breach reason).
+const PIN_BREACH_WHY: &str =
+    "every short PIN is in the corpus; a card PIN is not replayed on websites";
+
+/// Whether the entry holds a PIN or licence key rather than a login password.
+fn is_pin_like(f: &EntryFindings) -> bool {
+    matches!(f.kind, WeakKind::Pin | WeakKind::LicenseKey)
 }
 
 /// At most this many names are spelled out in a reason text.
@@ -152,16 +172,25 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         ));
     }
     if let Some(n) = seen_count(f) {
-        out.push(found(
+        let pin = is_pin_like(f);
+        let mut breached = found(
             ReasonCode::Breached,
             sharers.len() + rotated.len(),
             format!(
                 "password seen {} times in Pwned Passwords",
                 crate::report::count_bucket(n)
             ),
-        ));
+        );
+        if pin {
+            breached.tier = PIN_BREACH_TIER;
+            breached
+                .reason
+                .text
+                .push_str(&format!(" ({PIN_BREACH_WHY})"));
+        }
+        out.push(breached);
         if !sharers.is_empty() {
-            out.push(found(
+            let mut reused = found(
                 ReasonCode::ReusedBreached,
                 sharers.len(),
                 format!(
@@ -169,7 +198,11 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
                     plural(sharers.len(), "other account", "other accounts"),
                     names(entries, &sharers)
                 ),
-            ));
+            );
+            if pin {
+                reused.tier = PIN_BREACH_TIER;
+            }
+            out.push(reused);
         }
     }
     if !sharers.is_empty() && seen_count(f).is_none() {
@@ -252,6 +285,18 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
             WeakKind::LicenseKey => ReasonCode::WeakLicenseKey,
         };
         out.push(found(code, 0, text));
+    }
+    if !f.personal.is_empty() {
+        let kinds: Vec<&str> = f.personal.iter().map(|k| k.describe()).collect();
+        let mut r = found(
+            ReasonCode::PersonalData,
+            0,
+            format!("contains {}", kinds.join(" and ")),
+        );
+        if is_pin_like(f) {
+            r.tier = PIN_BREACH_TIER;
+        }
+        out.push(r);
     }
     if f.long_password {
         out.push(found(
@@ -343,6 +388,13 @@ pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[
             "rotate now: whoever holds {} can try this password here",
             names(entries, &f.exposed_by)
         )
+    } else if matches!(code, ReasonCode::Breached | ReasonCode::ReusedBreached)
+        && top.tier == PIN_BREACH_TIER
+    {
+        match f.kind {
+            WeakKind::LicenseKey => ReasonCode::WeakLicenseKey.spec().action.to_owned(),
+            _ => ReasonCode::WeakPin.spec().action.to_owned(),
+        }
     } else if code == ReasonCode::Variant && top.tier == VARIANT_OF_BREACHED_TIER {
         "rotate now to an unrelated random password: attackers try variants of breached passwords"
             .to_owned()

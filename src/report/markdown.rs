@@ -46,7 +46,7 @@ pub fn render(report: &Report, all: bool, out: &mut dyn Write) -> std::io::Resul
             out,
             "| {} | {} | {} | {} | {} | {} |",
             a.rank,
-            cell(a.display_name()),
+            cell(&a.display_name()),
             cell(&a.username),
             cell(&why),
             cell(&a.action),
@@ -75,7 +75,7 @@ fn first_steps(plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
         let mut line = format!(
             "{}. **{}**: {}",
             a.rank,
-            text(a.display_name()),
+            text(&a.display_name()),
             text(&a.action)
         );
         if let Some(change) = change_password(a) {
@@ -142,7 +142,7 @@ fn details(a: &Account, out: &mut dyn Write) -> std::io::Result<()> {
         out,
         "{}. **{}** ({})",
         a.rank,
-        text(a.display_name()),
+        text(&a.display_name()),
         text(&place)
     )?;
     for r in &a.reasons {

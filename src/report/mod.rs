@@ -179,6 +179,11 @@ pub struct Account {
     /// The site's passkey support, when the Passkeys Directory lists it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub passkey: Option<Passkey>,
+    /// For a hidden field audited as a secret of its own (KDBX protected custom string,
+    /// Bitwarden hidden field, 1PUX concealed field): the field's name. The account is then
+    /// that field of the entry `title` names, not its login password.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
 }
 
 /// Accounts held together by one password or one login.
@@ -241,14 +246,19 @@ impl Account {
         format!("{}#{}", self.source, self.id)
     }
 
-    /// The account's name for humans: title, else URL, else id.
-    pub fn display_name(&self) -> &str {
-        if !self.title.is_empty() {
+    /// The account's name for humans: title, else URL, else id; a hidden field adds
+    /// `(field NAME)`.
+    pub fn display_name(&self) -> String {
+        let base = if !self.title.is_empty() {
             &self.title
         } else if let Some(url) = &self.url {
             url
         } else {
             &self.id
+        };
+        match &self.field {
+            Some(name) => format!("{base} (field {name})"),
+            None => base.clone(),
         }
     }
 }
@@ -346,6 +356,7 @@ impl Report {
                     change_password: host.as_deref().and_then(crate::data::change_password_link),
                     two_factor: None,
                     passkey: None,
+                    field: entry.field.as_deref().map(sanitize),
                 })
             })
             .collect::<Vec<_>>();

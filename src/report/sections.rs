@@ -97,8 +97,8 @@ fn counted(n: usize) -> (usize, &'static str) {
 }
 
 /// `a, b, c and 2 more`.
-fn names<'s>(all: impl Iterator<Item = &'s str>, max: usize) -> String {
-    let all: Vec<&str> = all.collect();
+fn names(all: impl Iterator<Item = String>, max: usize) -> String {
+    let all: Vec<String> = all.collect();
     let shown = all.len().min(max);
     let mut text = all[..shown].join(", ");
     if all.len() > shown {

@@ -95,7 +95,7 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn of(account: &'a Account) -> Self {
-        let mut name = account.display_name().to_owned();
+        let mut name = account.display_name();
         if !account.username.is_empty() {
             name.push_str(&format!(" ({})", account.username));
         }

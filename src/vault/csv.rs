@@ -46,6 +46,10 @@ pub fn read(bytes: &[u8], format: Format, builder: &mut VaultBuilder) -> Result<
         match (spec.map)(&row)? {
             Mapped::Login(entry) => builder.push(*entry),
             Mapped::Skip(reason) => builder.skip(reason),
+            Mapped::Identity(items) => {
+                items.into_iter().for_each(|i| builder.personal(i));
+                builder.skip(SkipReason::NotALogin);
+            }
         }
     }
     Ok(())
@@ -97,6 +101,8 @@ impl Spec {
 enum Mapped {
     Login(Box<Entry>),
     Skip(SkipReason),
+    /// An identity row: not audited, its values feed the personal-data check.
+    Identity(Vec<crate::model::PersonalItem>),
 }
 
 fn login(entry: Entry) -> Result<Mapped, FormatError> {
@@ -457,6 +463,7 @@ fn nordpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
     match kind.as_str() {
         "password" | "login" | "" => {}
         "folder" => return Ok(Mapped::Skip(SkipReason::Internal)),
+        "identity" => return nordpass_identity(r),
         _ => return Ok(Mapped::Skip(SkipReason::NotALogin)),
     }
     let mut username = r.exact("username")?;
@@ -488,6 +495,27 @@ fn nordpass(r: &Row<'_>) -> Result<Mapped, FormatError> {
         password: r.password()?,
         ..Entry::default()
     })
+}
+
+/// A NordPass identity row's values by kind.
+fn nordpass_identity(r: &Row<'_>) -> Result<Mapped, FormatError> {
+    use crate::model::{PersonalItem, PersonalKind::*};
+    let mut items = Vec::new();
+    for (kind, column) in [
+        (Name, "full_name"),
+        (Phone, "phone_number"),
+        (PostalCode, "zipcode"),
+        (Address, "address1"),
+        (Address, "address2"),
+        (Address, "city"),
+        (Email, "email"),
+    ] {
+        let value = r.get(column)?;
+        if !value.trim().is_empty() {
+            items.push(PersonalItem::new(kind, value));
+        }
+    }
+    Ok(Mapped::Identity(items))
 }
 
 #[cfg(test)]

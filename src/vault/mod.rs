@@ -1,7 +1,7 @@
 //! Vault readers: bytes in, [`Vault`] out. Formats are detected from content; every reader
 //! fills a [`VaultBuilder`], which applies the skip rules shared by all formats.
 
-use crate::model::{Entry, EntryId, Format, SkipCounts, SkipReason};
+use crate::model::{Entry, EntryId, Format, PersonalItem, SkipCounts, SkipReason};
 use crate::secret::Secret;
 use std::path::PathBuf;
 use zeroize::Zeroizing;
@@ -119,6 +119,9 @@ pub struct Vault {
     /// What the user should know about this file, one line each (e.g. an unauthenticated
     /// KDBX 3.0 header); the binary prints them on stderr.
     pub warnings: Vec<String>,
+    /// The user's own data from the vault's identity items (names, phone numbers, ...):
+    /// input to the personal-data check, never reported.
+    pub personal: Vec<PersonalItem>,
 }
 
 /// A reader's failure, without the input name (the dispatcher adds it).
@@ -216,6 +219,7 @@ pub struct VaultBuilder {
     entries: Vec<Entry>,
     skipped: SkipCounts,
     warnings: Vec<String>,
+    personal: Vec<PersonalItem>,
 }
 
 impl VaultBuilder {
@@ -227,6 +231,72 @@ impl VaultBuilder {
             entries: Vec::new(),
             skipped: SkipCounts::new(),
             warnings: Vec::new(),
+            personal: Vec::new(),
+        }
+    }
+
+    /// Records an item of the user's own data (an identity item's name, phone number, ...);
+    /// blank values are dropped.
+    pub fn personal(&mut self, item: PersonalItem) {
+        if !item.value.expose().trim().is_empty() {
+            self.personal.push(item);
+        }
+    }
+
+    /// Adds a login and its hidden fields (`(name, value)`), each field an entry of its own
+    /// with the parent's title, username, URLs, group and times, id `PARENT_ID/field/NAME`.
+    /// Fields are kept even when the parent has no password (a secure note's hidden field is
+    /// a secret too), but not when the parent is recycled or a reference; blank values and
+    /// copies of the parent's password are dropped (they would be reuse with itself).
+    pub fn push_with_fields(&mut self, entry: Entry, fields: Vec<(String, crate::secret::Secret)>) {
+        let fields: Vec<(String, crate::secret::Secret)> = fields
+            .into_iter()
+            .filter(|(_, v)| !v.expose().trim().is_empty() && *v != entry.password)
+            .collect();
+        if fields.is_empty()
+            || (entry.recycled && !self.include_recycled)
+            || is_reference(entry.password.expose())
+        {
+            self.push(entry);
+            return;
+        }
+        let template = Entry {
+            id: entry.id.clone(),
+            group: entry.group.clone(),
+            title: entry.title.clone(),
+            username: entry.username.clone(),
+            urls: entry.urls.clone(),
+            created: entry.created,
+            modified: entry.modified,
+            excluded: entry.excluded,
+            recycled: entry.recycled,
+            ..Entry::default()
+        };
+        let before = self.entries.len();
+        self.push(entry);
+        let parent_id = match self.entries.get(before) {
+            Some(pushed) => pushed.id.clone(),
+            // Skipped for having no password: the id the builder would have given it.
+            None if template.id.0.is_empty() => {
+                EntryId(format!("#{}", self.entries.len() + self.skipped_total()))
+            }
+            None => template.id.clone(),
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for (name, value) in fields {
+            let repeats = seen.iter().filter(|n| **n == name).count();
+            seen.push(name.clone());
+            let suffix = if repeats == 0 {
+                String::new()
+            } else {
+                format!("#{}", repeats + 1)
+            };
+            self.push(Entry {
+                id: EntryId(format!("{parent_id}/field/{name}{suffix}")),
+                password: value,
+                field: Some(name),
+                ..template.clone()
+            });
         }
     }
 
@@ -278,6 +348,7 @@ impl VaultBuilder {
             entries: self.entries,
             skipped: self.skipped,
             warnings: self.warnings,
+            personal: self.personal,
         }
     }
 }

@@ -34,6 +34,9 @@ pub struct Item {
     pub password: String,
     /// Further string fields (custom fields, notes), written unprotected.
     pub extra: Vec<(String, String)>,
+    /// Custom string fields written protected (`Protected="True"` in a KDBX,
+    /// `ProtectInMemory="True"` in an export), as KeePassXC writes a field marked hidden.
+    pub protected: Vec<(String, String)>,
     pub created: i64,
     pub modified: i64,
     /// Older versions, oldest first, as KeePass writes them.
@@ -50,6 +53,7 @@ impl Item {
             url: String::new(),
             password: password.to_owned(),
             extra: Vec::new(),
+            protected: Vec::new(),
             created: DAY_2020,
             modified: DAY_2020,
             history: Vec::new(),
@@ -328,6 +332,9 @@ impl XmlWriter<'_> {
         self.string("URL", &e.url, false);
         for (k, v) in &e.extra {
             self.string(k, v, false);
+        }
+        for (k, v) in &e.protected {
+            self.string(k, v, true);
         }
         if !e.history.is_empty() {
             self.out.push_str("<History>");

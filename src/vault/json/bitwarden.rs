@@ -4,7 +4,7 @@
 
 use super::lenient::{Flag, List, Num, Text, iso_time};
 use super::{UniqueIds, folder_path, history, parse};
-use crate::model::{Entry, SkipReason};
+use crate::model::{Entry, PersonalItem, PersonalKind, SkipReason};
 use crate::secret::Secret;
 use crate::vault::bitwarden_crypto::{self, DecryptError, Kdf};
 use crate::vault::{FormatError, ReadOptions, VaultBuilder};
@@ -53,6 +53,70 @@ struct Item {
     deleted_date: Text,
     login: Option<Login>,
     password_history: List<Past>,
+    fields: List<CustomField>,
+    identity: Option<Identity>,
+}
+
+/// A custom field: `type` 0 text, 1 hidden, 2 boolean, 3 linked.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CustomField {
+    name: Text,
+    value: Text,
+    #[serde(rename = "type")]
+    kind: Num,
+}
+
+/// Bitwarden's field type for a hidden (masked) custom field.
+const HIDDEN_FIELD: i64 = 1;
+
+/// An identity item (`type` 4): the user's own data, for the personal-data check.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Identity {
+    first_name: Text,
+    middle_name: Text,
+    last_name: Text,
+    address1: Text,
+    address2: Text,
+    address3: Text,
+    city: Text,
+    postal_code: Text,
+    email: Text,
+    phone: Text,
+    ssn: Text,
+    username: Text,
+    passport_number: Text,
+    license_number: Text,
+}
+
+impl Identity {
+    /// The identity's values by kind.
+    fn items(&mut self) -> Vec<PersonalItem> {
+        use PersonalKind::*;
+        let mut out = Vec::new();
+        for (kind, text) in [
+            (Name, &mut self.first_name),
+            (Name, &mut self.middle_name),
+            (Name, &mut self.last_name),
+            (Address, &mut self.address1),
+            (Address, &mut self.address2),
+            (Address, &mut self.address3),
+            (Address, &mut self.city),
+            (PostalCode, &mut self.postal_code),
+            (Email, &mut self.email),
+            (Phone, &mut self.phone),
+            (IdNumber, &mut self.ssn),
+            (Name, &mut self.username),
+            (IdNumber, &mut self.passport_number),
+            (IdNumber, &mut self.license_number),
+        ] {
+            if text.get().is_some() {
+                out.push(PersonalItem::new(kind, text.take()));
+            }
+        }
+        out
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -172,6 +236,9 @@ fn decrypt_export(
     })
 }
 
+/// Bitwarden's item type for an identity.
+const IDENTITY: i64 = 4;
+
 fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatError> {
     let items = export.items.require(WHAT, "items")?;
     let names = |list: &List<Named>| -> HashMap<String, String> {
@@ -186,6 +253,13 @@ fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatErr
     for mut item in items {
         let kind = item.kind.int();
         let is_login = kind == Some(1) || (kind.is_none() && item.login.is_some());
+        if kind == Some(IDENTITY)
+            && let Some(identity) = item.identity.as_mut()
+        {
+            for personal in identity.items() {
+                builder.personal(personal);
+            }
+        }
         if !is_login {
             builder.skip(SkipReason::NotALogin);
             continue;
@@ -210,7 +284,14 @@ fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatErr
                 .iter_mut()
                 .map(|p| (p.password.take(), iso_time(&p.last_used_date))),
         );
-        builder.push(Entry {
+        let hidden: Vec<(String, Secret)> = item
+            .fields
+            .0
+            .iter_mut()
+            .filter(|f| f.kind.int() == Some(HIDDEN_FIELD))
+            .map(|f| (f.name.or_empty().to_owned(), Secret::new(f.value.take())))
+            .collect();
+        let entry = Entry {
             id: ids.id(item.id.or_empty()),
             group,
             title: item.name.or_empty().to_owned(),
@@ -229,7 +310,8 @@ fn add_items(export: Export, builder: &mut VaultBuilder) -> Result<(), FormatErr
             excluded: false,
             recycled: item.deleted_date.get().is_some(),
             ..Entry::default()
-        });
+        };
+        builder.push_with_fields(entry, hidden);
     }
     Ok(())
 }

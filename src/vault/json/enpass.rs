@@ -45,7 +45,10 @@ struct Item {
 struct Field {
     #[serde(rename = "type")]
     kind: Text,
+    label: Text,
     value: Text,
+    /// 1 for a field the user marked sensitive (hidden).
+    sensitive: Num,
     deleted: Num,
     value_updated_at: Num,
     history: List<Past>,
@@ -144,28 +147,48 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
             &password,
             records.into_iter().zip(retired).map(|((p, _), r)| (p, r)),
         );
+        // Sensitive fields besides the password (security answers, a second password) are
+        // secrets of their own; OTP seeds are not.
+        let hidden: Vec<(String, Secret)> = item
+            .fields
+            .0
+            .iter_mut()
+            .filter(|f| {
+                !f.deleted.truthy()
+                    && f.kind.get() != Some("totp")
+                    && (f.sensitive.truthy() || f.kind.get() == Some("password"))
+            })
+            .filter_map(|f| {
+                f.value.get()?;
+                let name = f.label.get().or(f.kind.get()).unwrap_or("field").to_owned();
+                Some((name, Secret::new(f.value.take())))
+            })
+            .collect();
         let group = item
             .folders
             .iter()
             .find_map(|f| f.get())
             .map(folder_path)
             .unwrap_or_default();
-        builder.push(Entry {
-            id: ids.id(item.uuid.or_empty()),
-            group,
-            title: item.title.or_empty().to_owned(),
-            username,
-            urls,
-            password: Secret::new(password),
-            has_totp,
-            created: item.created_at.unix_time(),
-            modified: item.updated_at.unix_time(),
-            password_changed,
-            history: past,
-            excluded: false,
-            recycled: item.trashed.truthy() || item.archived.truthy(),
-            ..Entry::default()
-        });
+        builder.push_with_fields(
+            Entry {
+                id: ids.id(item.uuid.or_empty()),
+                group,
+                title: item.title.or_empty().to_owned(),
+                username,
+                urls,
+                password: Secret::new(password),
+                has_totp,
+                created: item.created_at.unix_time(),
+                modified: item.updated_at.unix_time(),
+                password_changed,
+                history: past,
+                excluded: false,
+                recycled: item.trashed.truthy() || item.archived.truthy(),
+                ..Entry::default()
+            },
+            hidden,
+        );
     }
     Ok(())
 }

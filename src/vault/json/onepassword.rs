@@ -10,7 +10,7 @@
 
 use super::lenient::{Flag, List, Num, Text};
 use super::{UniqueIds, history, parse};
-use crate::model::{Entry, SkipReason};
+use crate::model::{Entry, PersonalItem, PersonalKind, SkipReason};
 use crate::secret::Secret;
 use crate::vault::{FormatError, VaultBuilder};
 use serde::Deserialize;
@@ -92,6 +92,13 @@ struct Value {
     concealed: Text,
     string: Text,
     totp: Text,
+    phone: Text,
+    /// Unix seconds (birth dates).
+    date: Num,
+    /// `{email_address, provider}` in newer exports.
+    email: Option<serde_json::Value>,
+    /// `{street, city, country, zip, state}`.
+    address: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -191,11 +198,31 @@ fn add_item(item: Item, group: &[String], ids: &mut UniqueIds, builder: &mut Vau
                 .unwrap_or_default();
             (user, pw)
         }
+        IDENTITY => {
+            for personal in identity_items(&details.sections) {
+                builder.personal(personal);
+            }
+            builder.skip(SkipReason::NotALogin);
+            return;
+        }
         _ => {
             builder.skip(SkipReason::NotALogin);
             return;
         }
     };
+    // Concealed section fields left after the password was taken out: secrets of their own.
+    let hidden: Vec<(String, Secret)> = details
+        .sections
+        .0
+        .iter_mut()
+        .flat_map(|s| s.fields.0.iter_mut())
+        .filter_map(|f| {
+            let value = f.value.as_mut()?;
+            value.concealed.get()?;
+            let name = f.title.get().or(f.id.get()).unwrap_or("field").to_owned();
+            Some((name, Secret::new(value.concealed.take())))
+        })
+        .collect();
     let has_totp = details_fields(&details.sections)
         .any(|f| f.value.as_ref().is_some_and(|v| v.totp.get().is_some()));
     let past = history(
@@ -218,7 +245,7 @@ fn add_item(item: Item, group: &[String], ids: &mut UniqueIds, builder: &mut Vau
         urls.insert(0, main.to_owned());
     }
     let state = item.state.or_empty();
-    builder.push(Entry {
+    let entry = Entry {
         id: ids.id(item.uuid.or_empty()),
         group: group.to_vec(),
         title: overview.title.or_empty().to_owned(),
@@ -233,7 +260,63 @@ fn add_item(item: Item, group: &[String], ids: &mut UniqueIds, builder: &mut Vau
         excluded: excludes_checks(overview.watchtower_exclusions.as_ref()),
         recycled: item.trashed.is_true() || matches!(state, "archived" | "trashed" | "deleted"),
         ..Entry::default()
-    });
+    };
+    builder.push_with_fields(entry, hidden);
+}
+
+/// 1Password's category of identity items.
+const IDENTITY: &str = "004";
+
+/// The user's own data in an identity item's section fields, by field id (`firstname`,
+/// `birthdate`, `address`, `cellphone`, ...).
+fn identity_items(sections: &List<Section>) -> Vec<PersonalItem> {
+    use PersonalKind::*;
+    let mut out = Vec::new();
+    let mut push = |kind: PersonalKind, value: &str| {
+        if !value.trim().is_empty() {
+            out.push(PersonalItem::new(kind, value));
+        }
+    };
+    for field in details_fields(sections) {
+        let Some(value) = field.value.as_ref() else {
+            continue;
+        };
+        let id = field.id.or_empty().to_ascii_lowercase();
+        if let Some(phone) = value.phone.get() {
+            push(Phone, phone);
+        }
+        if let Some(born) = value.date.unix_time().filter(|_| id.contains("birth")) {
+            push(BirthDate, &born.format("%Y-%m-%d").to_string());
+        }
+        if let Some(serde_json::Value::Object(address)) = &value.address {
+            for (key, part) in address {
+                if let Some(text) = part.as_str() {
+                    let kind = if key == "zip" { PostalCode } else { Address };
+                    if key != "country" {
+                        push(kind, text);
+                    }
+                }
+            }
+        }
+        match &value.email {
+            Some(serde_json::Value::Object(email)) => {
+                if let Some(text) = email.get("email_address").and_then(|v| v.as_str()) {
+                    push(Email, text);
+                }
+            }
+            Some(serde_json::Value::String(text)) => push(Email, text),
+            _ => {}
+        }
+        let Some(text) = value.string.get() else {
+            continue;
+        };
+        match id.as_str() {
+            "firstname" | "lastname" | "initial" | "username" => push(Name, text),
+            "email" => push(Email, text),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn details_fields(sections: &List<Section>) -> impl Iterator<Item = &Field> {

@@ -2,7 +2,7 @@
 
 use super::lenient::{Flag, List, Num, Ordered, Text};
 use super::{UniqueIds, parse};
-use crate::model::{Entry, SkipReason};
+use crate::model::{Entry, PersonalItem, PersonalKind, SkipReason};
 use crate::secret::Secret;
 use crate::vault::{FormatError, VaultBuilder};
 use serde::Deserialize;
@@ -58,11 +58,56 @@ struct Content {
     password: Text,
     urls: List<Text>,
     totp_uri: Text,
+    // Identity items: the user's own data, for the personal-data check.
+    full_name: Text,
+    first_name: Text,
+    middle_name: Text,
+    last_name: Text,
+    birthdate: Text,
+    email: Text,
+    phone_number: Text,
+    second_phone_number: Text,
+    street_address: Text,
+    zip_or_postal_code: Text,
+    city: Text,
+    social_security_number: Text,
+    passport_number: Text,
+    license_number: Text,
+}
+
+impl Content {
+    /// An identity item's values by kind.
+    fn personal_items(&mut self) -> Vec<PersonalItem> {
+        use PersonalKind::*;
+        let mut out = Vec::new();
+        for (kind, text) in [
+            (Name, &mut self.full_name),
+            (Name, &mut self.first_name),
+            (Name, &mut self.middle_name),
+            (Name, &mut self.last_name),
+            (BirthDate, &mut self.birthdate),
+            (Email, &mut self.email),
+            (Phone, &mut self.phone_number),
+            (Phone, &mut self.second_phone_number),
+            (Address, &mut self.street_address),
+            (PostalCode, &mut self.zip_or_postal_code),
+            (Address, &mut self.city),
+            (IdNumber, &mut self.social_security_number),
+            (IdNumber, &mut self.passport_number),
+            (IdNumber, &mut self.license_number),
+        ] {
+            if text.get().is_some() {
+                out.push(PersonalItem::new(kind, text.take()));
+            }
+        }
+        out
+    }
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 struct Extra {
+    field_name: Text,
     #[serde(rename = "type")]
     kind: Text,
     data: Option<ExtraData>,
@@ -72,6 +117,7 @@ struct Extra {
 #[serde(default, rename_all = "camelCase")]
 struct ExtraData {
     totp_uri: Text,
+    content: Text,
 }
 
 /// Proton's item state for "in the trash".
@@ -94,10 +140,17 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
     for (_share_id, vault) in vaults.0 {
         let group: Vec<String> = vault.name.get().map(str::to_owned).into_iter().collect();
         for item in vault.items.0 {
-            let Some(data) = item.data else {
+            let Some(mut data) = item.data else {
                 builder.skip(SkipReason::NotALogin);
                 continue;
             };
+            if data.kind.get() == Some("identity")
+                && let Some(content) = data.content.as_mut()
+            {
+                for personal in content.personal_items() {
+                    builder.personal(personal);
+                }
+            }
             if data.kind.get() != Some("login") {
                 builder.skip(SkipReason::NotALogin);
                 continue;
@@ -115,7 +168,17 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
                     f.kind.get() == Some("totp")
                         && f.data.as_ref().is_some_and(|d| d.totp_uri.get().is_some())
                 });
-            builder.push(Entry {
+            let hidden: Vec<(String, Secret)> = data
+                .extra_fields
+                .0
+                .iter_mut()
+                .filter(|f| f.kind.get() == Some("hidden"))
+                .filter_map(|f| {
+                    let content = f.data.as_mut()?.content.take();
+                    Some((f.field_name.or_empty().to_owned(), Secret::new(content)))
+                })
+                .collect();
+            let entry = Entry {
                 id: ids.id(item.item_id.or_empty()),
                 group: group.clone(),
                 title: data
@@ -135,7 +198,8 @@ pub(super) fn read(bytes: &[u8], builder: &mut VaultBuilder) -> Result<(), Forma
                 modified: item.modify_time.unix_time(),
                 recycled: item.state.int() == Some(TRASHED),
                 ..Entry::default()
-            });
+            };
+            builder.push_with_fields(entry, hidden);
         }
     }
     Ok(())

@@ -24,6 +24,11 @@
 //! * URLs: `URL`, then custom fields `KP2A_URL`, `KP2A_URL_<n>` and `URL_<n>` sorted by field
 //!   name; blank ones and repeats are dropped.
 //! * TOTP: a non-blank field `otp`, `TOTP Seed`, `TimeOtp-Secret*` or `HmacOtp-Secret*`.
+//! * hidden fields: every other protected custom string (`Protected="True"` in a KDBX,
+//!   `ProtectInMemory="True"` in an export) is a secret of its own: an extra entry with the
+//!   parent's title, username and URLs, id `UUID/field/NAME` (see
+//!   [`VaultBuilder::push_with_fields`]). OTP seeds and their settings
+//!   (`TOTP Settings`, `TimeOtp-Length`, ...) are not.
 //! * times: creation and last modification of the entry.
 //! * excluded: `QualityCheck=False` or custom data `KnownBad=true`; recycled: anywhere under
 //!   the recycle bin group.
@@ -227,7 +232,7 @@ fn map_entries(db: &RawDb, is_kdb: bool, builder: &mut VaultBuilder) {
             if entry.id.0.is_empty() && !is_kdb {
                 entry.id = EntryId(derived_id(&entry, &mut derived_ids));
             }
-            builder.push(entry);
+            builder.push_with_fields(entry, hidden_fields(raw));
         }
         for &sid in group.groups.iter().rev() {
             if let Some(sub) = db.groups.get(sid) {
@@ -237,6 +242,24 @@ fn map_entries(db: &RawDb, is_kdb: bool, builder: &mut VaultBuilder) {
             }
         }
     }
+}
+
+/// The protected custom fields of an entry, audited as secrets of their own: not the
+/// standard fields (Title, UserName, Password, URL, Notes), not OTP seeds, not extra URLs.
+fn hidden_fields(raw: &RawEntry) -> Vec<(String, Secret)> {
+    let mut out: Vec<(String, Secret)> = Vec::new();
+    for key in &raw.protected {
+        if xml::is_standard_field(key)
+            || xml::is_totp_key(key)
+            || xml::is_otp_setting(key)
+            || xml::is_extra_url(key)
+            || out.iter().any(|(k, _)| k == key)
+        {
+            continue;
+        }
+        out.push((key.clone(), Secret::new(raw.field(key).to_owned())));
+    }
+    out
 }
 
 /// KeePass 1 keeps its own settings in entries titled `Meta-Info`, user `SYSTEM`, URL `$`.
@@ -315,6 +338,7 @@ fn map_entry(raw: &RawEntry, group: &[String], recycled: bool, is_kdb: bool) -> 
         history,
         excluded: !raw.quality_check || raw.known_bad,
         recycled,
+        field: None,
     }
 }
 

@@ -58,6 +58,9 @@ pub(crate) struct RawEntry {
     pub known_bad: bool,
     /// History copies in file order.
     pub history: Vec<RawEntry>,
+    /// Keys of the fields whose value is protected (`Protected="True"` in a KDBX,
+    /// `ProtectInMemory="True"` in an export), in file order; their values are in `fields`.
+    pub protected: Vec<String>,
 }
 
 impl RawEntry {
@@ -85,6 +88,11 @@ pub(crate) fn is_used_field(key: &str) -> bool {
         || is_totp_key(key)
 }
 
+/// The fields every KeePass entry has: never a hidden field of its own, protected or not.
+pub(crate) fn is_standard_field(key: &str) -> bool {
+    matches!(key, "Title" | "UserName" | "Password" | "URL" | "Notes")
+}
+
 /// `KP2A_URL`, `KP2A_URL_1`, ... and KeePassXC's `URL_1`, ...
 pub(crate) fn is_extra_url(key: &str) -> bool {
     let numbered = |rest: &str| {
@@ -102,6 +110,12 @@ pub(crate) fn is_totp_key(key: &str) -> bool {
         || key == "TOTP Seed"
         || key.starts_with("TimeOtp-Secret")
         || key.starts_with("HmacOtp-Secret")
+}
+
+/// The settings that go with an OTP seed (`TOTP Settings`, `TimeOtp-Period`, `HmacOtp-Counter`,
+/// ...): not secrets of their own.
+pub(crate) fn is_otp_setting(key: &str) -> bool {
+    key == "TOTP Settings" || key.starts_with("TimeOtp-") || key.starts_with("HmacOtp-")
 }
 
 /// One group; `groups` index [`RawDb::groups`].
@@ -317,6 +331,9 @@ struct OpenString {
     key: Zeroizing<String>,
     has_key: bool,
     value: Option<Zeroizing<String>>,
+    /// The value is `Protected="True"` (KDBX) or `ProtectInMemory="True"` (export): the
+    /// user marked the field as a secret.
+    hidden: bool,
 }
 
 struct Parser<'s> {
@@ -477,6 +494,7 @@ impl Parser<'_> {
             Tag::String => {
                 self.string.has_key = false;
                 self.string.value = None;
+                self.string.hidden = false;
             }
             Tag::Value if self.parent(0) == Tag::String => {
                 if self.protected && matches!(self.origin, Origin::Export) {
@@ -485,8 +503,15 @@ impl Parser<'_> {
                             .to_owned(),
                     ));
                 }
-                // With the key already read, an unused field's text is not even collected.
-                self.skip_value = self.string.has_key && !is_used_field(&self.string.key);
+                self.string.hidden = self.protected
+                    || e.try_get_attribute("ProtectInMemory")
+                        .ok()
+                        .flatten()
+                        .is_some_and(|a| is_true(&a.value));
+                // With the key already read, an unused field's text is not even collected
+                // (a protected field is a secret of its own: always read).
+                self.skip_value =
+                    self.string.has_key && !self.string.hidden && !is_used_field(&self.string.key);
             }
             Tag::Item => self.item_key.clear(),
             _ => {}
@@ -595,10 +620,14 @@ impl Parser<'_> {
             }
             (Tag::String, _) if in_entry => {
                 let string = &mut self.string;
+                let hidden_field = string.hidden && !is_standard_field(&string.key);
                 if string.has_key
-                    && is_used_field(&string.key)
+                    && (hidden_field || is_used_field(&string.key))
                     && let (Some(value), Some(e)) = (string.value.take(), entry)
                 {
+                    if hidden_field {
+                        e.protected.push(string.key.as_str().to_owned());
+                    }
                     e.fields.push((string.key.as_str().to_owned(), value));
                 }
             }
