@@ -21,6 +21,7 @@ use credaudit::vault::{self, FormatError, Input, ReadOptions, SourceInfo, Vault}
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// `credaudit audit`: validate everything cheap, read the vaults, run the audit, print.
@@ -29,8 +30,9 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let settings = settings::resolve(&args.options, config, config_file, cli.color, cli.quiet)?;
     let inputs = inputs(&args.vaults, &settings)?;
     // Everything that can fail without the vault fails here, before the password prompt.
-    let options = audit_options(&settings, now()?)?;
+    let mut options = audit_options(&settings, now()?)?;
     let (breach, breach_name) = sources::open(&settings.breach)?;
+    options.analysis.site_breaches = sources::site_breach_list(&settings.breach)?.map(Arc::new);
 
     if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
         // zxcvbn's one-off set-up runs on a spare core while the vault is read (and its key

@@ -63,3 +63,38 @@ pub fn open(settings: &BreachSettings) -> Result<(Option<Box<dyn BreachSource>>,
     };
     Ok((Some(source), "online"))
 }
+
+/// The HIBP breach list for the site-breach check, as the settings ask: `--breaches-file`;
+/// else the cache and the list URL online, the cache alone with `cache-only`; `None` (the
+/// check is off) with `--breach off`, with the corpus (nothing is sent then), or when no URL
+/// is set (`--hibp-url` without `--breaches-url`). A bad `--breaches-file` is an error; a
+/// list that cannot be fetched is an incomplete check, said in the report.
+pub fn site_breach_list(
+    settings: &BreachSettings,
+) -> Result<Option<credaudit::breach::catalog::LoadedList>> {
+    use credaudit::breach::catalog::{self, ListFetcher, ListSource};
+    let source = match (&settings.breaches_file, settings.mode) {
+        (Some(file), _) => ListSource::File(file.clone()),
+        (None, BreachMode::Off | BreachMode::Corpus) => return Ok(None),
+        (None, BreachMode::CacheOnly | BreachMode::Offline) => ListSource::CacheOnly,
+        (None, BreachMode::Online) if settings.breaches_url.is_none() => return Ok(None),
+        (None, BreachMode::Online) => ListSource::Online,
+    };
+    let fetcher = match (&source, &settings.breaches_url) {
+        (ListSource::Online, Some(url)) => Some(OnlineFetcher::new(OnlineConfig {
+            base_url: url.clone(),
+            ca_file: settings.ca_file.clone(),
+            proxy: settings.proxy.clone(),
+            total_timeout: std::time::Duration::from_secs(60),
+            ..OnlineConfig::default()
+        })?),
+        _ => None,
+    };
+    let list = catalog::load(
+        &source,
+        settings.cache_dir.as_deref(),
+        fetcher.as_ref().map(|f| f as &dyn ListFetcher),
+        catalog::DEFAULT_TTL,
+    )?;
+    Ok(Some(list))
+}

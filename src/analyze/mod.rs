@@ -9,6 +9,7 @@ pub mod age;
 pub mod blast;
 pub mod breach;
 pub mod reuse;
+pub mod sites;
 pub mod strength;
 pub mod urls;
 pub mod variants;
@@ -30,6 +31,8 @@ pub struct Settings {
     pub skip_weak: bool,
     /// Skip near-variant detection (`--skip variants`).
     pub skip_variants: bool,
+    /// The HIBP breach list for the site-breach check (`None`: the check is off).
+    pub site_breaches: Option<std::sync::Arc<crate::breach::catalog::LoadedList>>,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             compromised: Vec::new(),
             skip_weak: false,
             skip_variants: false,
+            site_breaches: None,
         }
     }
 }
@@ -158,6 +162,13 @@ pub struct EntryFindings {
     pub long_password: bool,
     /// The entry matched a `--compromised` query: known to be taken over.
     pub compromised: bool,
+    /// Breaches of the entry's site (or sign-in backend) that exposed passwords since its
+    /// password was set.
+    pub site_breaches: Vec<sites::SiteBreachHit>,
+    /// The site's two-factor support (2fa.directory), when it offers any.
+    pub two_factor: Option<sites::TwoFactorStatus>,
+    /// The site's passkey support (Passkeys Directory), when it offers passkeys.
+    pub passkey: Option<&'static crate::data::PasskeySite>,
     /// Compromised entries whose current or past password (or a near variant) this entry
     /// shares, ascending. [`EntryFindings::exposures`] says how.
     pub exposed_by: Vec<usize>,
@@ -306,6 +317,11 @@ pub fn run(
         f.strength = s;
         f.stale = age::staleness(e, settings);
         f.insecure_urls = urls::insecure_urls(e);
+        if let Some(catalog) = settings.site_breaches.as_ref().and_then(|l| l.catalog.as_ref()) {
+            f.site_breaches = sites::site_breaches(e, catalog);
+        }
+        f.two_factor = sites::two_factor(e);
+        f.passkey = sites::passkey(e);
     }
 
     // Blast radius.

@@ -53,6 +53,11 @@ pub struct Report {
     /// many passwords are unchecked and the way out, in one line (also in `warnings`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub breach_incomplete: Option<String>,
+    /// Set when the HIBP breach list (site-breach check) could not be fetched or only an
+    /// out-of-date copy was at hand: the cause and the way out (also in `warnings`); the run
+    /// is incomplete (exit 4 or 5).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub site_breaches_incomplete: Option<String>,
     /// Non-fatal problems worth reading (expired ignores, unmatched queries, ...).
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -312,6 +317,7 @@ impl Report {
                     Some(Verdict::Seen(n)) => Some(*n),
                     _ => None,
                 };
+                let site = findings.entries.get(r.entry);
                 Some(Account {
                     rank: i + 1,
                     id: sanitize(&entry.id.0),
@@ -339,8 +345,16 @@ impl Report {
                     status: AccountStatus::Rotate,
                     sign_in: None,
                     change_password: None,
-                    two_factor: None,
-                    passkey: None,
+                    two_factor: site.and_then(|f| f.two_factor).map(|t| TwoFactor {
+                        methods: t.site.methods.to_vec(),
+                        enabled: t.enabled,
+                        setup: t.site.documentation.map(str::to_owned),
+                    }),
+                    passkey: site.and_then(|f| f.passkey).map(|p| Passkey {
+                        passwordless: p.passwordless,
+                        mfa: p.mfa,
+                        setup: p.documentation.map(str::to_owned),
+                    }),
                 })
             })
             .collect::<Vec<_>>();
@@ -358,6 +372,7 @@ impl Report {
             groups: Vec::new(),
             baseline: None,
             breach_incomplete: None,
+            site_breaches_incomplete: None,
             warnings: Vec::new(),
         };
         report.summary = Summary::of(entries, findings, &report.accounts);
@@ -394,7 +409,7 @@ impl Report {
 
     /// True when some password could not be checked against the breach source.
     pub fn is_incomplete(&self) -> bool {
-        self.summary.unchecked > 0
+        self.summary.unchecked > 0 || self.site_breaches_incomplete.is_some()
     }
 
     /// True when breach checks were turned off (`--breach off`): no breach count means

@@ -8,7 +8,8 @@
 //! `Add-Padding: true`. Like a real range, every prefix also has a few hundred real rows (random
 //! suffixes, set with [`HibpServer::set_filler_rows`]) besides the corpus given. It records every
 //! request (method, path, headers, HTTP version, body length) and can inject latency and faults
-//! per request.
+//! per request. Plain HTTP also serves the HIBP breach list at `/api/v3/breaches`
+//! ([`HibpServer::set_breach_list`], [`HibpServer::fail_breach_list`]).
 //!
 //! Include it with `#[path = "support/hibp_server.rs"] mod hibp_server;`.
 //!
@@ -111,7 +112,14 @@ struct State {
     encoding: Option<String>,
     /// Content-Encoding of every HTTPS response sent (empty string for identity).
     served_encodings: Vec<String>,
+    /// Body of `GET /api/v3/breaches` (the HIBP breach list); `None`: 404.
+    breach_list: Option<String>,
+    /// Status that `/api/v3/breaches` answers instead of the list, while set.
+    breach_list_fault: Option<u16>,
 }
+
+/// Where the HIBP breach list is served.
+pub const BREACH_LIST_PATH: &str = "/api/v3/breaches";
 
 /// Default number of filler rows per prefix.
 pub const FILLER_ROWS: usize = 300;
@@ -414,6 +422,21 @@ impl HibpServer {
         self.lock().line_ending = ending.to_owned();
     }
 
+    /// Serves this JSON at `/api/v3/breaches` (plain HTTP only), as the HIBP breach list.
+    pub fn set_breach_list(&self, json: &str) {
+        self.lock().breach_list = Some(json.to_owned());
+    }
+
+    /// `/api/v3/breaches` answers this status instead of the list (`None`: the list again).
+    pub fn fail_breach_list(&self, status: Option<u16>) {
+        self.lock().breach_list_fault = status;
+    }
+
+    /// The breach list's URL on this server.
+    pub fn breach_list_url(&self) -> String {
+        format!("{}{BREACH_LIST_PATH}", self.url())
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -450,6 +473,23 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool) 
         let Some(request) = read_request(&mut reader) else {
             return;
         };
+        if request.path.starts_with(BREACH_LIST_PATH) {
+            let (code, body) = {
+                let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                st.requests.push(request.clone());
+                match (st.breach_list_fault, &st.breach_list) {
+                    (Some(code), _) => (code, "error".to_owned()),
+                    (None, Some(list)) if request.path == BREACH_LIST_PATH => (200, list.clone()),
+                    _ => (404, "Not found".to_owned()),
+                }
+            };
+            let json = [("Content-Type", "application/json".to_owned())];
+            let headers: &[(&'static str, String)] = if code == 200 { &json } else { &[] };
+            if !respond(&mut writer, code, headers, body.as_bytes()) {
+                return;
+            }
+            continue;
+        }
         let Planned {
             fault,
             latency,
