@@ -411,3 +411,26 @@ pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[
     };
     format!("{two_factor_first}{base}{share}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TwoFactorMethod as M;
+
+    #[test]
+    fn two_factor_methods_in_words() {
+        assert_eq!(
+            two_factor_methods(&[M::Sms, M::Totp, M::U2f]),
+            "authenticator app, security key, SMS"
+        );
+        assert_eq!(two_factor_methods(&[M::Sms]), "SMS only");
+        assert_eq!(
+            two_factor_methods(&[M::Email, M::Sms]),
+            "SMS or e-mail only"
+        );
+        assert_eq!(
+            two_factor_methods(&[M::CustomSoftware]),
+            "the site's own app"
+        );
+    }
+}
