@@ -43,7 +43,12 @@ fn login(n: usize, title: &str, url: &str, set: &str) -> String {
 
 fn vault(dir: &Path) -> PathBuf {
     let items = [
-        login(1, "Old example", "https://www.example.com/login", "2023-01-01"),
+        login(
+            1,
+            "Old example",
+            "https://www.example.com/login",
+            "2023-01-01",
+        ),
         login(2, "New example", "https://example.com/", "2025-01-01"),
         login(3, "Fabricated", "https://fabricated.example/", "2020-01-01"),
         login(4, "Spam", "https://spam.example/", "2020-01-01"),
@@ -129,7 +134,10 @@ fn flags_a_breach_after_the_password_was_set_and_nothing_else() {
     );
     // Rakuma signs in with a Rakuten ID: the Rakuten breach exposed its login too.
     let rakuma = site_breached(&report, "Rakuma").expect("breach of the sign-in backend");
-    assert!(rakuma.contains("Rakuten Test") && rakuma.contains("rakuten.co.jp"), "{rakuma}");
+    assert!(
+        rakuma.contains("Rakuten Test") && rakuma.contains("rakuten.co.jp"),
+        "{rakuma}"
+    );
     for clean in ["New example", "Fabricated", "Spam", "No passwords"] {
         assert_eq!(site_breached(&report, clean), None, "{clean}");
     }
@@ -236,11 +244,10 @@ fn a_list_that_cannot_be_fetched_makes_the_run_incomplete() {
     let why = report["site_breaches_incomplete"].as_str().expect("cause");
     assert!(why.contains("HTTP 404"), "{why}");
     assert!(
-        report["warnings"]
-            .as_array()
+        report["warnings"].as_array().unwrap().iter().any(|w| w
+            .as_str()
             .unwrap()
-            .iter()
-            .any(|w| w.as_str().unwrap().starts_with("site breach check incomplete")),
+            .starts_with("site breach check incomplete")),
         "{report}"
     );
     assert!(err.contains("site breach check incomplete"), "{err}");
@@ -261,7 +268,15 @@ fn an_unknown_set_date_is_said_and_ranks_low() {
     let mut cmd = credaudit(home.path());
     cmd.arg("audit")
         .arg(&csv)
-        .args(["--breach", "off", "--skip", "weak", "-o", "json", "--breaches-file"])
+        .args([
+            "--breach",
+            "off",
+            "--skip",
+            "weak",
+            "-o",
+            "json",
+            "--breaches-file",
+        ])
         .arg(&list);
     let (code, out, err) = run(&mut cmd);
     assert_eq!(code, 1, "{err}");
@@ -269,5 +284,8 @@ fn an_unknown_set_date_is_said_and_ranks_low() {
     let text = site_breached(&report, "example.com").expect("listed with unknown date");
     assert!(text.contains("no change date"), "{text}");
     let score = report["accounts"][0]["score"].as_u64().unwrap();
-    assert!(score < 3000, "an unknown date ranks like a stale password: {score}");
+    assert!(
+        score < 3000,
+        "an unknown date ranks like a stale password: {score}"
+    );
 }

@@ -78,8 +78,16 @@ fn gmail_without_a_seed_gets_the_finding_with_methods_and_setup_link() {
         .iter()
         .map(|m| m.as_str().unwrap())
         .collect();
-    assert!(methods.contains(&"totp") && methods.contains(&"u2f"), "{methods:?}");
-    assert!(two_factor["setup"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        methods.contains(&"totp") && methods.contains(&"u2f"),
+        "{methods:?}"
+    );
+    assert!(
+        two_factor["setup"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
 }
 
 #[test]
@@ -122,7 +130,12 @@ fn the_top_tiers_turn_on_2fa_first() {
         home.path(),
         &[
             login(1, "Gmail", "https://mail.google.com/", ""),
-            login(2, "Gmail work", "https://mail.google.com/", "JBSWY3DPEHPK3PXP"),
+            login(
+                2,
+                "Gmail work",
+                "https://mail.google.com/",
+                "JBSWY3DPEHPK3PXP",
+            ),
         ],
         &["--compromised", "id-1"],
     );

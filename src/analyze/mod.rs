@@ -317,7 +317,11 @@ pub fn run(
         f.strength = s;
         f.stale = age::staleness(e, settings);
         f.insecure_urls = urls::insecure_urls(e);
-        if let Some(catalog) = settings.site_breaches.as_ref().and_then(|l| l.catalog.as_ref()) {
+        if let Some(catalog) = settings
+            .site_breaches
+            .as_ref()
+            .and_then(|l| l.catalog.as_ref())
+        {
             f.site_breaches = sites::site_breaches(e, catalog);
         }
         f.two_factor = sites::two_factor(e);

@@ -67,7 +67,9 @@ pub fn site_breaches(entry: &Entry, catalog: &BreachCatalog) -> Vec<SiteBreachHi
     for domain in domains {
         for breach in catalog.for_domain(&domain) {
             if set.is_some_and(|set| breach.breach_date < set)
-                || out.iter().any(|h| h.title == breach.title && h.date == breach.breach_date)
+                || out
+                    .iter()
+                    .any(|h| h.title == breach.title && h.date == breach.breach_date)
             {
                 continue;
             }

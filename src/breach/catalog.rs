@@ -107,7 +107,11 @@ impl BreachCatalog {
         let listed = all.len();
         let mut by_domain: HashMap<String, Vec<SiteBreach>> = HashMap::new();
         for breach in all.into_iter().filter(SiteBreach::exposed_passwords) {
-            let domain = breach.domain.trim().trim_end_matches('.').to_ascii_lowercase();
+            let domain = breach
+                .domain
+                .trim()
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
             let key = crate::site::registrable_domain(&domain).to_owned();
             by_domain.entry(key).or_default().push(breach);
         }

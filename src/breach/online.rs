@@ -620,11 +620,14 @@ impl OnlineFetcher {
                     .config
                     .request_timeout
                     .min(deadline.saturating_duration_since(Instant::now()));
-                let outcome =
-                    match tokio::time::timeout(limit, self.attempt_base(max_bytes)).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => Err((format!("request timed out after {} ms", limit.as_millis()), true)),
-                    };
+                let outcome = match tokio::time::timeout(limit, self.attempt_base(max_bytes)).await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err((
+                        format!("request timed out after {} ms", limit.as_millis()),
+                        true,
+                    )),
+                };
                 match outcome {
                     Ok(bytes) => return Ok(bytes),
                     Err((reason, retry)) => {
@@ -662,21 +665,36 @@ impl OnlineFetcher {
         let host = &self.target.host;
         if status.is_redirection() {
             return Err((
-                format!("{host} answered with a redirect (HTTP {}) instead of the list (captive portal?)", status.as_u16()),
+                format!(
+                    "{host} answered with a redirect (HTTP {}) instead of the list (captive portal?)",
+                    status.as_u16()
+                ),
                 false,
             ));
         }
         if !status.is_success() {
             let code = status.as_u16();
             let retry = code == 429 || code == 408 || status.is_server_error();
-            return Err((format!("{host} answered HTTP {code} for the breach list"), retry));
+            return Err((
+                format!("{host} answered HTTP {code} for the breach list"),
+                retry,
+            ));
         }
         if response.content_length().is_some_and(|n| n > max_bytes) {
-            return Err((format!("the breach list from {host} is over {} MiB", max_bytes >> 20), false));
+            return Err((
+                format!(
+                    "the breach list from {host} is over {} MiB",
+                    max_bytes >> 20
+                ),
+                false,
+            ));
         }
         match response.bytes().await {
             Ok(b) if b.len() as u64 > max_bytes => Err((
-                format!("the breach list from {host} is over {} MiB", max_bytes >> 20),
+                format!(
+                    "the breach list from {host} is over {} MiB",
+                    max_bytes >> 20
+                ),
                 false,
             )),
             Ok(b) => Ok(b.to_vec()),

@@ -231,7 +231,11 @@ mod tests {
             ("Rakuten Card", "https://www.rakuten-card.co.jp/e-navi/"),
             ("Rakuten", "https://www.rakuten-card.co.jp/"),
         ] {
-            assert_eq!(classify(&e(title, url), &p), AccountValue::Finance, "{title} {url}");
+            assert_eq!(
+                classify(&e(title, url), &p),
+                AccountValue::Finance,
+                "{title} {url}"
+            );
         }
         assert_eq!(
             classify(&e("Rakuten", "https://www.rakuten.co.jp/"), &p),

@@ -4,8 +4,8 @@
 use super::{Reason, ReasonCode};
 use crate::analyze::sites::SiteBreachHit;
 use crate::analyze::{EntryFindings, ExposureKind, Findings, Staleness, WeakKind};
-use crate::data::TwoFactorMethod;
 use crate::breach::Verdict;
+use crate::data::TwoFactorMethod;
 use crate::model::{Entry, Timestamp};
 
 /// How an account is named in reason texts: its title, else its first host, else its id.
@@ -405,7 +405,10 @@ pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[
     };
     let two_factor_first = match f.two_factor {
         Some(status) if top.tier >= TWO_FACTOR_FIRST_TIER && !status.enabled => {
-            format!("turn on 2FA ({}), then ", two_factor_methods(status.site.methods))
+            format!(
+                "turn on 2FA ({}), then ",
+                two_factor_methods(status.site.methods)
+            )
         }
         _ => String::new(),
     };
