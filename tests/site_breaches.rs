@@ -289,3 +289,30 @@ fn an_unknown_set_date_is_said_and_ranks_low() {
         "an unknown date ranks like a stale password: {score}"
     );
 }
+
+#[test]
+fn a_run_without_the_list_does_not_rewrite_the_baseline() {
+    let home = tempfile::tempdir().unwrap();
+    let server = HibpServer::start();
+    server.set_breach_list(LIST);
+    let baseline = home.path().join("baseline.json");
+    let base = baseline.to_str().unwrap();
+    let flags = ["--baseline", base, "--update-baseline"];
+    let (code, _, err) = audit(home.path(), &server, &flags);
+    assert_eq!(code, 1, "{err}");
+    assert!(std::fs::read_to_string(&baseline).unwrap().contains("site-breached"));
+
+    // The list is gone (and the cached copy too): incomplete, nothing fixed, nothing lost.
+    std::fs::remove_file(home.path().join("cache-dir/breaches.json")).unwrap();
+    server.fail_breach_list(Some(404));
+    let (code, report, err) = audit(home.path(), &server, &flags);
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(report["baseline"]["fixed"], 0, "{report}");
+    assert!(std::fs::read_to_string(&baseline).unwrap().contains("site-breached"));
+
+    // Back: nothing new.
+    server.fail_breach_list(None);
+    let (code, report, err) = audit(home.path(), &server, &flags);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(report["baseline"]["new"], 0, "{report}");
+}
