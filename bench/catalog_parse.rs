@@ -1,3 +1,9 @@
+//! Stand-alone timing of the HIBP breach-list parse (BENCHMARKS.md, "HIBP breach list"):
+//! `SiteBreach`, `BreachCatalog::parse` and the filter copied from `src/breach/catalog.rs`
+//! (registrable-domain keying left out), over a synthetic 950-breach list. Build it as the
+//! `main.rs` of a binary crate with serde 1.0.229 (derive), serde_json 1.0.154 and chrono
+//! 0.4.45, `--release`, so the measurement needs no release build of credaudit.
+
 use serde::Deserialize;
 use std::collections::HashMap;
 /// One breach as HIBP describes it (fields credaudit does not use are ignored).
