@@ -300,7 +300,11 @@ fn a_run_without_the_list_does_not_rewrite_the_baseline() {
     let flags = ["--baseline", base, "--update-baseline"];
     let (code, _, err) = audit(home.path(), &server, &flags);
     assert_eq!(code, 1, "{err}");
-    assert!(std::fs::read_to_string(&baseline).unwrap().contains("site-breached"));
+    assert!(
+        std::fs::read_to_string(&baseline)
+            .unwrap()
+            .contains("site-breached")
+    );
 
     // The list is gone (and the cached copy too): incomplete, nothing fixed, nothing lost.
     std::fs::remove_file(home.path().join("cache-dir/breaches.json")).unwrap();
@@ -308,7 +312,11 @@ fn a_run_without_the_list_does_not_rewrite_the_baseline() {
     let (code, report, err) = audit(home.path(), &server, &flags);
     assert_eq!(code, 4, "{err}");
     assert_eq!(report["baseline"]["fixed"], 0, "{report}");
-    assert!(std::fs::read_to_string(&baseline).unwrap().contains("site-breached"));
+    assert!(
+        std::fs::read_to_string(&baseline)
+            .unwrap()
+            .contains("site-breached")
+    );
 
     // Back: nothing new.
     server.fail_breach_list(None);

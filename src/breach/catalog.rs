@@ -355,6 +355,75 @@ mod tests {
         }
     }
 
+    /// Answers `LIST` or fails, counting calls.
+    struct Fake {
+        fail: bool,
+        calls: std::cell::Cell<usize>,
+    }
+
+    impl ListFetcher for Fake {
+        fn fetch(&self) -> Result<Vec<u8>, String> {
+            self.calls.set(self.calls.get() + 1);
+            if self.fail {
+                Err("connection refused by 127.0.0.1:9".to_owned())
+            } else {
+                Ok(LIST.as_bytes().to_vec())
+            }
+        }
+    }
+
+    fn fake(fail: bool) -> Fake {
+        Fake {
+            fail,
+            calls: std::cell::Cell::new(0),
+        }
+    }
+
+    #[test]
+    fn cache_ttl_stale_copy_and_cache_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let day = DEFAULT_TTL;
+        let ok = fake(false);
+        let loaded = load(&ListSource::Online, Some(&cache), Some(&ok), day).unwrap();
+        assert_eq!((ok.calls.get(), loaded.incomplete), (1, None));
+        assert!(cache.join(CACHE_FILE).is_file());
+        // Fresh: not fetched again.
+        let loaded = load(&ListSource::Online, Some(&cache), Some(&ok), day).unwrap();
+        assert_eq!(ok.calls.get(), 1);
+        assert_eq!(loaded.catalog.unwrap().counted(), 2);
+        // Expired and the fetch fails: the old copy is used, and the check is incomplete.
+        let down = fake(true);
+        let loaded = load(
+            &ListSource::Online,
+            Some(&cache),
+            Some(&down),
+            Duration::ZERO,
+        )
+        .unwrap();
+        assert_eq!(down.calls.get(), 1);
+        assert!(loaded.catalog.is_some());
+        let why = loaded.incomplete.unwrap();
+        assert!(
+            why.contains("connection refused") && why.contains("cached copy"),
+            "{why}"
+        );
+        // Cache only: whatever its age, nothing fetched.
+        let loaded = load(&ListSource::CacheOnly, Some(&cache), None, Duration::ZERO).unwrap();
+        assert!(loaded.catalog.is_some() && loaded.incomplete.is_none());
+        // No copy at all: incomplete, never an empty list.
+        let empty = dir.path().join("empty");
+        let loaded = load(&ListSource::CacheOnly, Some(&empty), None, day).unwrap();
+        assert!(loaded.catalog.is_none() && loaded.incomplete.is_some());
+        let loaded = load(&ListSource::Online, None, Some(&down), day).unwrap();
+        assert!(loaded.catalog.is_none());
+        assert!(loaded.incomplete.unwrap().contains("--breaches-file"));
+        // A damaged cached copy counts as absent.
+        std::fs::write(cache.join(CACHE_FILE), &LIST[..40]).unwrap();
+        let loaded = load(&ListSource::CacheOnly, Some(&cache), None, day).unwrap();
+        assert!(loaded.catalog.is_none());
+    }
+
     #[test]
     fn rejects_what_is_not_the_list() {
         for (body, want) in [
