@@ -8,7 +8,7 @@ mod binary;
 mod hibp_server;
 
 use binary::{credaudit, run};
-use hibp_server::HibpServer;
+use hibp_server::{HibpServer, TestPki};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -323,4 +323,55 @@ fn a_run_without_the_list_does_not_rewrite_the_baseline() {
     let (code, report, err) = audit(home.path(), &server, &flags);
     assert_eq!(code, 0, "{err}");
     assert_eq!(report["baseline"]["new"], 0, "{report}");
+}
+
+#[test]
+fn the_list_comes_over_the_range_clients_tls_settings_and_refuses_redirects() {
+    let home = tempfile::tempdir().unwrap();
+    let pki = TestPki::new();
+    let server = HibpServer::start_https(&pki.server_cert(), &["h2", "http/1.1"]);
+    server.set_breach_list(LIST);
+    let vault = vault(home.path());
+    let list_url = format!("{}/api/v3/breaches", server.https_url());
+    let audit = |extra: &[&str]| {
+        let mut cmd = credaudit(home.path());
+        cmd.arg("audit")
+            .arg(&vault)
+            .args([
+                "--skip",
+                "weak",
+                "--skip",
+                "variants",
+                "-o",
+                "json",
+                "--no-cache",
+            ])
+            .args([
+                "--hibp-url",
+                &server.https_url(),
+                "--breaches-url",
+                &list_url,
+            ])
+            .args(extra);
+        let (code, out, err) = run(&mut cmd);
+        let report: Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        (code, report)
+    };
+    // The internal CA of --ca-file is trusted for the list as for the ranges.
+    let ca = pki.ca_file();
+    let (code, report) = audit(&["--ca-file", ca.to_str().unwrap()]);
+    assert_eq!(code, 1, "{report}");
+    assert!(site_breached(&report, "Old example").is_some());
+    // Without it the certificate is not trusted: incomplete, named.
+    let (code, report) = audit(&[]);
+    assert_eq!(code, 4, "{report}");
+    let why = report["site_breaches_incomplete"].as_str().unwrap();
+    assert!(why.contains("not trusted"), "{why}");
+    // A redirect is a failed request, not a list.
+    server.fail_breach_list(Some(302));
+    let (code, report) = audit(&["--ca-file", ca.to_str().unwrap()]);
+    assert_eq!(code, 4, "{report}");
+    let why = report["site_breaches_incomplete"].as_str().unwrap();
+    assert!(why.contains("redirect"), "{why}");
 }
