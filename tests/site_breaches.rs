@@ -375,3 +375,61 @@ fn the_list_comes_over_the_range_clients_tls_settings_and_refuses_redirects() {
     let why = report["site_breaches_incomplete"].as_str().unwrap();
     assert!(why.contains("redirect"), "{why}");
 }
+
+#[test]
+fn with_no_network_the_list_fails_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let list = home.path().join("unused");
+    let vault = vault(home.path());
+    let mut cmd = credaudit(home.path());
+    cmd.arg("audit")
+        .arg(&vault)
+        .args([
+            "--breach",
+            "cache-only",
+            "--skip",
+            "weak",
+            "--skip",
+            "variants",
+        ])
+        .args(["-o", "json"])
+        .arg("--cache-dir")
+        .arg(&list);
+    // Cache only, no copy: incomplete without sending anything.
+    let (code, out, _) = run(&mut cmd);
+    assert_eq!(code, 4);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        report["site_breaches_incomplete"]
+            .as_str()
+            .unwrap()
+            .contains("no cached breach list")
+    );
+    // Online with the list's host refusing connections: one attempt, well within a second or two.
+    let server = HibpServer::start();
+    let started = std::time::Instant::now();
+    let mut cmd = credaudit(home.path());
+    cmd.arg("audit")
+        .arg(&vault)
+        .args([
+            "--skip",
+            "weak",
+            "--skip",
+            "variants",
+            "-o",
+            "json",
+            "--no-cache",
+        ])
+        .args(["--hibp-url", &server.url()])
+        .args(["--breaches-url", "http://127.0.0.1:9/api/v3/breaches"]);
+    let (code, out, _) = run(&mut cmd);
+    assert_eq!(code, 4);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let why = report["site_breaches_incomplete"].as_str().unwrap();
+    assert!(why.contains("connection refused by 127.0.0.1:9"), "{why}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -654,8 +654,12 @@ impl OnlineFetcher {
             Err(e) => {
                 return Err(
                     match self.transport_failure(&e, e.is_connect(), e.is_timeout()) {
-                        Attempt::Retry(why, _) | Attempt::Unreachable(why) => (why, true),
-                        Attempt::Blocked(why) | Attempt::Fatal(why) => (why, false),
+                        Attempt::Retry(why, _) => (why, true),
+                        // No network answers at once, as the range check does: one list a
+                        // day is not worth seconds of retries (a cached copy stands in).
+                        Attempt::Unreachable(why) | Attempt::Blocked(why) | Attempt::Fatal(why) => {
+                            (why, false)
+                        }
                         Attempt::Done(_) => ("unexpected answer".to_owned(), false),
                     },
                 );
