@@ -32,7 +32,7 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     // Everything that can fail without the vault fails here, before the password prompt.
     let mut options = audit_options(&settings, now()?)?;
     let (breach, breach_name) = sources::open(&settings.breach)?;
-    options.analysis.site_breaches = sources::site_breach_list(&settings.breach)?.map(Arc::new);
+    let site_breach_list = sources::site_breach_list(&settings.breach)?;
 
     if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
         // zxcvbn's one-off set-up runs on a spare core while the vault is read (and its key
@@ -45,6 +45,7 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
     let (sources, entries) = vault::flatten(vaults);
     status_sources(&sources, settings.output.quiet);
     refuse_empty(&sources)?;
+    options.analysis.site_breaches = site_breach_list.finish().map(Arc::new);
 
     let outcome = {
         let _analysing = status.spinner_after(

@@ -283,6 +283,8 @@ fn an_unknown_set_date_is_said_and_ranks_low() {
     let report: Value = serde_json::from_str(&out).unwrap();
     let text = site_breached(&report, "example.com").expect("listed with unknown date");
     assert!(text.contains("no change date"), "{text}");
+    let action = report["accounts"][0]["action"].as_str().unwrap();
+    assert!(action.starts_with("rotate unless"), "{action}");
     let score = report["accounts"][0]["score"].as_u64().unwrap();
     assert!(
         score < 3000,

@@ -397,6 +397,8 @@ pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[
             "rotate now: whoever holds {} can try this password here",
             names(entries, &f.exposed_by)
         )
+    } else if code == ReasonCode::SiteBreached && top.tier == SITE_BREACH_UNKNOWN_DATE_TIER {
+        "rotate unless you changed this password after the site's breach".to_owned()
     } else if code == ReasonCode::Variant && top.tier == VARIANT_OF_BREACHED_TIER {
         "rotate now to an unrelated random password: attackers try variants of breached passwords"
             .to_owned()
