@@ -97,6 +97,17 @@ pub fn run(
             .push(format!("breach check incomplete: {line}"));
         report.breach_incomplete = Some(line);
     }
+    if let Some(why) = options
+        .analysis
+        .site_breaches
+        .as_ref()
+        .and_then(|list| list.incomplete.clone())
+    {
+        report
+            .warnings
+            .push(format!("site breach check incomplete: {why}"));
+        report.site_breaches_incomplete = Some(why);
+    }
 
     for error in &findings.compromised_errors {
         report.warnings.push(error.to_string());

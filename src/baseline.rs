@@ -113,10 +113,15 @@ fn effective_findings(report: &Report, previous: Option<&Baseline>) -> BTreeSet<
         return current;
     };
     let unchecked = unchecked_accounts(report);
+    // Without the HIBP breach list this run, earlier `site-breached` findings stand.
+    let site_list_missing = report.site_breaches_incomplete.is_some();
     let carried: Vec<&KnownFinding> = previous
         .findings
         .iter()
-        .filter(|f| f.code.spec().breach_count && unchecked.contains(&f.account))
+        .filter(|f| {
+            (f.code.spec().breach_count && unchecked.contains(&f.account))
+                || (site_list_missing && f.code == ReasonCode::SiteBreached)
+        })
         .collect();
     for old in carried {
         if let Some(shown_as) = without_breach(old.code) {

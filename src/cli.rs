@@ -373,6 +373,16 @@ pub struct BreachOptions {
     /// Neither read nor write the range cache
     #[arg(long, help_heading = "Breach check")]
     pub no_cache: bool,
+
+    /// The HIBP breach list as a file (the JSON of /api/v3/breaches) for the site-breach
+    /// check: nothing is sent
+    #[arg(long, value_name = "FILE", help_heading = "Breach check")]
+    pub breaches_file: Option<PathBuf>,
+
+    /// Where the HIBP breach list is fetched [default:
+    /// https://haveibeenpwned.com/api/v3/breaches; not fetched with --hibp-url unless given]
+    #[arg(long, value_name = "URL", help_heading = "Breach check")]
+    pub breaches_url: Option<String>,
 }
 
 /// `--color`.

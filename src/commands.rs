@@ -21,6 +21,7 @@ use credaudit::vault::{self, FormatError, Input, ReadOptions, SourceInfo, Vault}
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// `credaudit audit`: validate everything cheap, read the vaults, run the audit, print.
@@ -34,6 +35,7 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
         return Err(credaudit::analyze::blast::QueryError::Empty.into());
     }
     let (breach, breach_name) = sources::open(&settings.breach)?;
+    let site_breach_list = sources::site_breach_list(&settings.breach)?;
 
     if !settings.skip.contains(&credaudit::config::SkipCheck::Weak) {
         // zxcvbn's one-off set-up runs on a spare core while the vault is read (and its key
@@ -59,6 +61,7 @@ pub fn audit(cli: &Cli, args: &AuditArgs) -> Result<Exit> {
             eprintln!("credaudit: {line}");
         }
     }
+    options.analysis.site_breaches = site_breach_list.finish().map(Arc::new);
 
     let outcome = {
         let _analysing = status.spinner_after(

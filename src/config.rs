@@ -40,6 +40,12 @@ pub struct Config {
     pub cache_ttl: Option<String>,
     /// Concurrent range requests.
     pub concurrency: Option<usize>,
+    /// The HIBP breach list as a file (`--breaches-file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaches_file: Option<PathBuf>,
+    /// Where the HIBP breach list is fetched (`--breaches-url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaches_url: Option<String>,
     /// Ignore file.
     pub ignore_file: Option<PathBuf>,
     /// Personal-words file (`--personal-words`).

@@ -39,6 +39,11 @@ pub struct BreachSettings {
     #[serde(serialize_with = "serialize_days")]
     pub cache_ttl: chrono::Duration,
     pub progress: bool,
+    /// The HIBP breach list as a file (site-breach check, nothing sent).
+    pub breaches_file: Option<PathBuf>,
+    /// Where the breach list is fetched; `None`: not fetched (see [`breaches_url`]).
+    #[serde(serialize_with = "serialize_redacted_opt")]
+    pub breaches_url: Option<String>,
 }
 
 /// Output settings.
@@ -153,7 +158,25 @@ pub fn resolve_breach(
         },
         cache_ttl,
         progress: crate::terminal::progress_allowed(quiet),
+        breaches_file: opts
+            .breaches_file
+            .clone()
+            .or_else(|| config.breaches_file.clone()),
+        breaches_url: breaches_url(opts, config),
     })
+}
+
+/// Where the HIBP breach list is fetched: `--breaches-url` / `breaches-url`, else the public
+/// list, except when `--hibp-url` points the range check at a mirror: then nothing goes to
+/// haveibeenpwned.com unless asked for.
+fn breaches_url(opts: &BreachOptions, config: &Config) -> Option<String> {
+    opts.breaches_url
+        .clone()
+        .or_else(|| config.breaches_url.clone())
+        .or_else(|| {
+            (opts.hibp_url.is_none() && config.hibp_url.is_none())
+                .then(|| credaudit::breach::catalog::DEFAULT_URL.to_owned())
+        })
 }
 
 /// The breach source and its corpus, flags over the config file. Each layer must agree with
@@ -365,6 +388,12 @@ impl Settings {
             cache_dir: breach.cache_dir.clone(),
             cache_ttl: Some(days(breach.cache_ttl)),
             concurrency: Some(breach.concurrency),
+            breaches_file: breach.breaches_file.clone(),
+            breaches_url: breach
+                .breaches_url
+                .as_deref()
+                .filter(|u| *u != credaudit::breach::catalog::DEFAULT_URL)
+                .map(credaudit::breach::online::redact_credentials),
             ignore_file: self.ignore_file.clone(),
             personal_words: self.personal_words.clone(),
             skip: self.skip.clone(),
@@ -420,6 +449,7 @@ impl Settings {
             skip_weak: self.skip.contains(&SkipCheck::Weak),
             skip_variants: self.skip.contains(&SkipCheck::Variants),
             personal: Vec::new(),
+            site_breaches: None,
         }
     }
 

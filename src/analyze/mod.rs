@@ -11,6 +11,7 @@ pub mod breach;
 pub mod groups;
 pub mod personal;
 pub mod reuse;
+pub mod sites;
 pub mod strength;
 pub mod urls;
 pub mod variants;
@@ -36,6 +37,8 @@ pub struct Settings {
     /// The user's own data (identity items of the vaults, `--personal-words`): passwords
     /// built from it get a personal-data finding.
     pub personal: Vec<crate::model::PersonalItem>,
+    /// The HIBP breach list for the site-breach check (`None`: the check is off).
+    pub site_breaches: Option<std::sync::Arc<crate::breach::catalog::LoadedList>>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             skip_weak: false,
             skip_variants: false,
             personal: Vec::new(),
+            site_breaches: None,
         }
     }
 }
@@ -175,6 +179,13 @@ pub struct EntryFindings {
     pub rotated_since: bool,
     /// Indexes into [`Findings::groups`], ascending.
     pub groups: Vec<usize>,
+    /// Breaches of the entry's site (or sign-in backend) that exposed passwords since its
+    /// password was set.
+    pub site_breaches: Vec<sites::SiteBreachHit>,
+    /// The site's two-factor support (2fa.directory), when it offers any.
+    pub two_factor: Option<sites::TwoFactorStatus>,
+    /// The site's passkey support (Passkeys Directory), when it offers passkeys.
+    pub passkey: Option<&'static crate::data::PasskeySite>,
     /// Compromised entries whose current or past password (or a near variant) this entry
     /// shares, ascending. [`EntryFindings::exposures`] says how.
     pub exposed_by: Vec<usize>,
@@ -373,6 +384,15 @@ pub fn run(
         f.rotated_since = settings
             .since
             .is_some_and(|since| e.password_set_at().is_some_and(|set| set >= since));
+        if let Some(catalog) = settings
+            .site_breaches
+            .as_ref()
+            .and_then(|l| l.catalog.as_ref())
+        {
+            f.site_breaches = sites::site_breaches(e, catalog);
+        }
+        f.two_factor = sites::two_factor(e);
+        f.passkey = sites::passkey(e);
     }
     for (i, f) in out.iter_mut().enumerate() {
         f.sign_in = sign_ins.of_entry.get(i).copied().flatten();

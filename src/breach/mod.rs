@@ -3,7 +3,8 @@
 //! One question, "how often has this SHA-1 been seen?", behind one trait with three
 //! implementations: the k-anonymity range API ([`online`]), a cache wrapper ([`cache`]) and
 //! the downloaded corpus ([`offline`], verified once by [`corpus_index`]). Tests swap them
-//! freely. [`range`] holds the range-body
+//! freely. [`catalog`] answers the other HIBP question, "which sites lost their passwords,
+//! and when?", from the breach list. [`range`] holds the range-body
 //! parser and the [`range::RangeFetcher`] plumbing shared by the online client and the cache.
 
 use crate::secret::Secret;
@@ -11,6 +12,7 @@ use sha1::{Digest, Sha1};
 use std::fmt;
 
 pub mod cache;
+pub mod catalog;
 pub mod corpus_index;
 pub mod offline;
 pub mod online;

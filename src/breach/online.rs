@@ -608,6 +608,107 @@ impl OnlineFetcher {
         }
     }
 
+    /// One GET of the base URL itself (the HIBP breach list), with this client's settings and
+    /// retries. `Err` is a one-line cause, as for a range.
+    pub fn get_base(&self, max_bytes: u64) -> Result<Vec<u8>, String> {
+        let attempts = self.config.max_retries.saturating_add(1);
+        let deadline = Instant::now() + self.config.total_timeout;
+        self.runtime.block_on(async {
+            let mut last = String::from("not attempted");
+            for attempt in 0..attempts {
+                let limit = self
+                    .config
+                    .request_timeout
+                    .min(deadline.saturating_duration_since(Instant::now()));
+                let outcome = match tokio::time::timeout(limit, self.attempt_base(max_bytes)).await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err((
+                        format!("request timed out after {} ms", limit.as_millis()),
+                        true,
+                    )),
+                };
+                match outcome {
+                    Ok(bytes) => return Ok(bytes),
+                    Err((reason, retry)) => {
+                        if !retry || attempt + 1 == attempts {
+                            return Err(reason);
+                        }
+                        last = reason;
+                    }
+                }
+                let delay = self.backoff(attempt);
+                if Instant::now() + delay >= deadline {
+                    break;
+                }
+                tokio::time::sleep(delay).await;
+            }
+            Err(format!("{last} (gave up after {attempts} attempts)"))
+        })
+    }
+
+    /// One attempt of [`Self::get_base`]: the body, or the cause and whether to retry.
+    async fn attempt_base(&self, max_bytes: u64) -> Result<Vec<u8>, (String, bool)> {
+        let response = match self.client.get(&self.base).send().await {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(
+                    match self.transport_failure(&e, e.is_connect(), e.is_timeout()) {
+                        Attempt::Retry(why, _) => (why, true),
+                        // No network answers at once, as the range check does: one list a
+                        // day is not worth seconds of retries (a cached copy stands in).
+                        Attempt::Unreachable(why) | Attempt::Blocked(why) | Attempt::Fatal(why) => {
+                            (why, false)
+                        }
+                        Attempt::Done(_) => ("unexpected answer".to_owned(), false),
+                    },
+                );
+            }
+        };
+        let status = response.status();
+        let host = &self.target.host;
+        if status.is_redirection() {
+            return Err((
+                format!(
+                    "{host} answered with a redirect (HTTP {}) instead of the list (captive portal?)",
+                    status.as_u16()
+                ),
+                false,
+            ));
+        }
+        if !status.is_success() {
+            let code = status.as_u16();
+            let retry = code == 429 || code == 408 || status.is_server_error();
+            return Err((
+                format!("{host} answered HTTP {code} for the breach list"),
+                retry,
+            ));
+        }
+        if response.content_length().is_some_and(|n| n > max_bytes) {
+            return Err((
+                format!(
+                    "the breach list from {host} is over {} MiB",
+                    max_bytes >> 20
+                ),
+                false,
+            ));
+        }
+        match response.bytes().await {
+            Ok(b) if b.len() as u64 > max_bytes => Err((
+                format!(
+                    "the breach list from {host} is over {} MiB",
+                    max_bytes >> 20
+                ),
+                false,
+            )),
+            Ok(b) => Ok(b.to_vec()),
+            Err(e) => Err((
+                format!("response body incomplete ({})", transport_kind(&e)),
+                true,
+            )),
+        }
+    }
+
     fn proxy_auth_reason(&self) -> String {
         let proxy = self.target.proxy.as_deref().unwrap_or("the proxy");
         format!(

@@ -107,10 +107,37 @@ fn host_pattern_len(key: &HostKey, pattern: &str) -> Option<usize> {
     crate::site::host_is_under(&key.host, pattern).then_some(pattern.len())
 }
 
+/// The most valuable class among the 2fa.directory categories of the first host the
+/// directory lists, with the length of the domain that matched (the record's domain when the
+/// host is under it, else the host's registrable domain, for `additional-domains`).
+fn categories_value(hosts: &[HostKey]) -> Option<(usize, AccountValue)> {
+    hosts.iter().find_map(|h| {
+        let site = crate::data::two_factor(&h.host)?;
+        let value = site
+            .categories
+            .iter()
+            .filter_map(|c| {
+                values::CATEGORIES
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(c))
+                    .map(|(_, v)| *v)
+            })
+            .max_by_key(|v| v.weight())?;
+        let len = if crate::site::host_is_under(&h.host, site.domain) {
+            site.domain.len()
+        } else {
+            crate::site::registrable_domain(&h.host).len()
+        };
+        Some((len, value))
+    })
+}
+
 /// The account value of an entry: `policy.value_overrides` first (a pattern matching a URL
 /// host or parent domain, or a word/phrase of the title or group), then the built-in
-/// [`values::HOSTS`] table (longest matching pattern over all URLs), then [`values::KEYWORDS`]
-/// on the title, then on the group path; else [`AccountValue::Other`].
+/// [`values::HOSTS`] table (longest matching pattern over all URLs) and the site's
+/// 2fa.directory [`values::CATEGORIES`] (the more specific domain wins; a tie goes to the
+/// built-in table), then [`values::KEYWORDS`] on the title, then on the group path; else
+/// [`AccountValue::Other`].
 pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
     let hosts: Vec<HostKey> = entry
         .urls
@@ -137,6 +164,11 @@ pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
                 best = Some((len, *value));
             }
         }
+    }
+    if let Some((len, value)) = categories_value(&hosts)
+        && best.is_none_or(|(l, _)| len > l)
+    {
+        best = Some((len, value));
     }
     if let Some((_, v)) = best {
         return v;
@@ -188,6 +220,60 @@ mod tests {
             classify(&e("x", "https://login.example.com"), &p),
             AccountValue::Finance
         );
+    }
+
+    #[test]
+    fn rakuten_card_is_finance_and_categories_beat_title_words() {
+        let p = Policy::default();
+        for (title, url) in [
+            ("Rakuten Card", ""),
+            ("楽天カード", ""),
+            ("Rakuten Card", "https://www.rakuten-card.co.jp/e-navi/"),
+            ("Rakuten", "https://www.rakuten-card.co.jp/"),
+        ] {
+            assert_eq!(
+                classify(&e(title, url), &p),
+                AccountValue::Finance,
+                "{title} {url}"
+            );
+        }
+        assert_eq!(
+            classify(&e("Rakuten", "https://www.rakuten.co.jp/"), &p),
+            AccountValue::Shopping
+        );
+        // 2fa.directory lists Gmail as email: the category holds even under a title that
+        // names a shop (the stub and the generated tables both have this record).
+        assert_eq!(
+            classify(&e("Rakuten points mail", "https://mail.google.com/"), &p),
+            AccountValue::Email
+        );
+        // ... and it is the category that says so, from the more specific record.
+        assert_eq!(
+            categories_value(&[HostKey::new("mail.google.com".into())]),
+            Some(("mail.google.com".len(), AccountValue::Email))
+        );
+        // The config still wins.
+        let p = Policy {
+            value_overrides: vec![("rakuten-card.co.jp".into(), AccountValue::Shopping)],
+        };
+        assert_eq!(
+            classify(&e("Rakuten Card", "https://www.rakuten-card.co.jp/"), &p),
+            AccountValue::Shopping
+        );
+    }
+
+    #[test]
+    fn categories_map_to_the_most_valuable_class() {
+        let of = |c: &str| {
+            values::CATEGORIES
+                .iter()
+                .find(|(n, _)| *n == c)
+                .map(|(_, v)| *v)
+        };
+        assert_eq!(of("banking"), Some(AccountValue::Finance));
+        assert_eq!(of("identity"), Some(AccountValue::Email));
+        assert_eq!(of("retail"), Some(AccountValue::Shopping));
+        assert_eq!(of("utilities"), None);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! (titles of related accounts, counts, dates; never a password).
 
 use super::{Reason, ReasonCode};
+use crate::analyze::sites::SiteBreachHit;
 use crate::analyze::{EntryFindings, ExposureKind, Findings, Staleness, WeakKind};
 use crate::breach::Verdict;
+use crate::data::TwoFactorMethod;
 use crate::model::{Entry, Timestamp};
 
 /// How an account is named in reason texts: its title, else its first host, else its id;
@@ -205,6 +207,9 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
             out.push(reused);
         }
     }
+    if !f.site_breaches.is_empty() {
+        out.push(site_breached(&f.site_breaches));
+    }
     if !sharers.is_empty() && seen_count(f).is_none() {
         out.push(found(
             ReasonCode::Reused,
@@ -349,6 +354,32 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         )),
         None => {}
     }
+    if let Some(status) = f.two_factor.filter(|s| !s.enabled) {
+        let site = status.site;
+        let mut text = format!(
+            "{} offers two-factor sign-in ({}) and this entry holds no one-time-password seed",
+            site.name,
+            two_factor_methods(site.methods)
+        );
+        if let Some(setup) = site.documentation {
+            text.push_str(&format!("; set it up: {setup}"));
+        }
+        out.push(found(ReasonCode::TwoFactorAvailable, 0, text));
+    }
+    if let Some(site) = f.passkey {
+        let mut ways = Vec::new();
+        if site.passwordless.is_some() {
+            ways.push("to sign in without the password");
+        }
+        if site.mfa.is_some() {
+            ways.push("as a second factor");
+        }
+        let mut text = format!("{} offers passkeys ({})", site.name, ways.join(", "));
+        if let Some(setup) = site.documentation {
+            text.push_str(&format!("; set one up: {setup}"));
+        }
+        out.push(found(ReasonCode::PasskeyAvailable, 0, text));
+    }
     if let Some(Verdict::Unchecked(why)) = &f.breach {
         out.push(found(
             ReasonCode::Unchecked,
@@ -370,6 +401,65 @@ pub(super) fn done_action(entry: &Entry, since: Option<Timestamp>) -> String {
             date(&since)
         ),
         _ => "done: password changed after the incident date".to_owned(),
+    }
+}
+
+/// The tier of a site breach when the password's set date is unknown: it may predate the
+/// breach (then rotating is due) or not, like a password of unknown age.
+const SITE_BREACH_UNKNOWN_DATE_TIER: u32 = 2;
+
+/// Accounts at or above this tier are told to turn on 2FA first, where the site offers it.
+const TWO_FACTOR_FIRST_TIER: u32 = 7;
+
+fn site_breached(hits: &[SiteBreachHit]) -> Found {
+    let list: Vec<String> = hits
+        .iter()
+        .map(|h| format!("{} ({}, {})", h.title, h.domain, h.date.format("%Y-%m-%d")))
+        .collect();
+    let unknown = hits.iter().all(|h| h.set_date_unknown);
+    let text = if unknown {
+        format!(
+            "the site lost passwords in {}; this export has no change date: rotate unless the password was set after that",
+            list.join("; ")
+        )
+    } else {
+        format!(
+            "the site lost passwords in {}, after this password was set",
+            list.join("; ")
+        )
+    };
+    let mut r = found(ReasonCode::SiteBreached, 0, text);
+    if unknown {
+        r.tier = SITE_BREACH_UNKNOWN_DATE_TIER;
+    }
+    r
+}
+
+/// 2FA methods in words, strongest first: "authenticator app, security key"; a site with
+/// codes by SMS, call or e-mail only says so ("SMS only").
+pub fn two_factor_methods(methods: &[TwoFactorMethod]) -> String {
+    use TwoFactorMethod as M;
+    let order = [
+        (M::Totp, "authenticator app"),
+        (M::U2f, "security key"),
+        (M::CustomSoftware, "the site's own app"),
+        (M::CustomHardware, "the site's own token"),
+        (M::Sms, "SMS"),
+        (M::Call, "phone call"),
+        (M::Email, "e-mail"),
+    ];
+    let names: Vec<&str> = order
+        .iter()
+        .filter(|(m, _)| methods.contains(m))
+        .map(|(_, name)| *name)
+        .collect();
+    let codes_only = methods
+        .iter()
+        .all(|m| matches!(m, M::Sms | M::Call | M::Email));
+    if codes_only && !names.is_empty() {
+        format!("{} only", names.join(" or "))
+    } else {
+        names.join(", ")
     }
 }
 
@@ -395,11 +485,45 @@ pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[
             WeakKind::LicenseKey => ReasonCode::WeakLicenseKey.spec().action.to_owned(),
             _ => ReasonCode::WeakPin.spec().action.to_owned(),
         }
+    } else if code == ReasonCode::SiteBreached && top.tier == SITE_BREACH_UNKNOWN_DATE_TIER {
+        "rotate unless you changed this password after the site's breach".to_owned()
     } else if code == ReasonCode::Variant && top.tier == VARIANT_OF_BREACHED_TIER {
         "rotate now to an unrelated random password: attackers try variants of breached passwords"
             .to_owned()
     } else {
         code.spec().action.to_owned()
     };
-    format!("{base}{share}")
+    let two_factor_first = match f.two_factor {
+        Some(status) if top.tier >= TWO_FACTOR_FIRST_TIER && !status.enabled => {
+            format!(
+                "turn on 2FA ({}), then ",
+                two_factor_methods(status.site.methods)
+            )
+        }
+        _ => String::new(),
+    };
+    format!("{two_factor_first}{base}{share}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TwoFactorMethod as M;
+
+    #[test]
+    fn two_factor_methods_in_words() {
+        assert_eq!(
+            two_factor_methods(&[M::Sms, M::Totp, M::U2f]),
+            "authenticator app, security key, SMS"
+        );
+        assert_eq!(two_factor_methods(&[M::Sms]), "SMS only");
+        assert_eq!(
+            two_factor_methods(&[M::Email, M::Sms]),
+            "SMS or e-mail only"
+        );
+        assert_eq!(
+            two_factor_methods(&[M::CustomSoftware]),
+            "the site's own app"
+        );
+    }
 }

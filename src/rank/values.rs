@@ -7,6 +7,9 @@
 //!   registrable domain's name under any public suffix (`amazon.*` matches `amazon.co.jp`,
 //!   `www.amazon.de`). The longest matching pattern wins, so `aws.amazon.com` (work) beats
 //!   `amazon.*` (shopping).
+//! - [`CATEGORIES`]: the site's 2fa.directory categories, between the two: they win over a
+//!   [`HOSTS`] pattern only when their record is for a longer domain than the pattern
+//!   (`pay.example.com` listed as payments beats `example.com` listed here).
 //! - [`KEYWORDS`]: matched against the title, then the group path: a keyword matches whole
 //!   words (`line` does not match `Online`; `apple id` matches the words `Apple ID`). A keyword
 //!   starting with `~` is a plain substring (for scripts without word spaces: `~銀行`).
@@ -79,6 +82,8 @@ pub const HOSTS: &[(&str, AccountValue)] = &[
     ("mizuhobank.co.jp", Finance),
     ("rakuten-bank.co.jp", Finance),
     ("rakuten-sec.co.jp", Finance),
+    // A credit card, not the shop: `rakuten.*` below does not match it (another site name).
+    ("rakuten-card.co.jp", Finance),
     ("sbisec.co.jp", Finance),
     ("jp-bank.japanpost.jp", Finance),
     ("sparkasse.de", Finance),
@@ -140,6 +145,39 @@ pub const HOSTS: &[(&str, AccountValue)] = &[
     ("mixi.jp", Social),
 ];
 
+/// 2fa.directory categories (every one in the snapshot of 2026-08-04), for sites the
+/// [`HOSTS`] table does not know or knows only by a parent domain. A site in several
+/// categories takes the most valuable. Categories not listed here say nothing about value.
+pub const CATEGORIES: &[(&str, AccountValue)] = &[
+    ("email", Email),
+    ("identity", Email),
+    ("banking", Finance),
+    ("finance", Finance),
+    ("payments", Finance),
+    ("cryptocurrencies", Finance),
+    ("investing", Finance),
+    // Stored value, cards or points.
+    ("retail", Shopping),
+    ("food", Shopping),
+    ("travel", Shopping),
+    ("tickets", Shopping),
+    ("transport", Shopping),
+    ("gaming", Shopping),
+    ("betting", Shopping),
+    ("crowdfunding", Shopping),
+    ("developer", Work),
+    ("hosting", Work),
+    ("cloud", Work),
+    ("domains", Work),
+    ("remote", Work),
+    ("task", Work),
+    ("marketing", Work),
+    ("social", Social),
+    ("communication", Social),
+    // backup, creativity, education, entertainment, government, health, insurance, iot,
+    // legal, other, postal, security, universities, utilities, vpn: other.
+];
+
 /// Title and group keywords.
 pub const KEYWORDS: &[(&str, AccountValue)] = &[
     ("gmail", Email),
@@ -174,6 +212,10 @@ pub const KEYWORDS: &[(&str, AccountValue)] = &[
     ("kraken", Finance),
     ("crypto", Finance),
     ("credit card", Finance),
+    // Before the shop's own name below: the first matching keyword wins.
+    ("rakuten card", Finance),
+    ("~楽天カード", Finance),
+    ("~楽天銀行", Finance),
     ("visa", Finance),
     ("mastercard", Finance),
     ("amex", Finance),

@@ -61,6 +61,11 @@ pub struct Report {
     /// many passwords are unchecked and the way out, in one line (also in `warnings`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub breach_incomplete: Option<String>,
+    /// Set when the HIBP breach list (site-breach check) could not be fetched or only an
+    /// out-of-date copy was at hand: the cause and the way out (also in `warnings`); the run
+    /// is incomplete (exit 4 or 5).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub site_breaches_incomplete: Option<String>,
     /// Non-fatal problems worth reading (expired ignores, unmatched queries, ...).
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -324,6 +329,7 @@ impl Report {
                     Some(Verdict::Seen(n)) => Some(*n),
                     _ => None,
                 };
+                let site = findings.entries.get(r.entry);
                 Some(Account {
                     rank: i + 1,
                     id: sanitize(&entry.id.0),
@@ -354,9 +360,17 @@ impl Report {
                         .and_then(crate::data::backend_of)
                         .map(|b| b.name.to_owned()),
                     change_password: host.as_deref().and_then(crate::data::change_password_link),
-                    two_factor: None,
-                    passkey: None,
                     field: entry.field.as_deref().map(sanitize),
+                    two_factor: site.and_then(|f| f.two_factor).map(|t| TwoFactor {
+                        methods: t.site.methods.to_vec(),
+                        enabled: t.enabled,
+                        setup: t.site.documentation.map(str::to_owned),
+                    }),
+                    passkey: site.and_then(|f| f.passkey).map(|p| Passkey {
+                        passwordless: p.passwordless,
+                        mfa: p.mfa,
+                        setup: p.documentation.map(str::to_owned),
+                    }),
                 })
             })
             .collect::<Vec<_>>();
@@ -374,6 +388,7 @@ impl Report {
             groups: Vec::new(),
             baseline: None,
             breach_incomplete: None,
+            site_breaches_incomplete: None,
             warnings: Vec::new(),
         };
         report.groups = groups(findings, ranked, &mut report.accounts);
@@ -416,7 +431,7 @@ impl Report {
 
     /// True when some password could not be checked against the breach source.
     pub fn is_incomplete(&self) -> bool {
-        self.summary.unchecked > 0
+        self.summary.unchecked > 0 || self.site_breaches_incomplete.is_some()
     }
 
     /// True when breach checks were turned off (`--breach off`): no breach count means

@@ -8,7 +8,8 @@
 //! `Add-Padding: true`. Like a real range, every prefix also has a few hundred real rows (random
 //! suffixes, set with [`HibpServer::set_filler_rows`]) besides the corpus given. It records every
 //! request (method, path, headers, HTTP version, body length) and can inject latency and faults
-//! per request.
+//! per request. It also serves the HIBP breach list at `/api/v3/breaches`
+//! ([`HibpServer::set_breach_list`], [`HibpServer::fail_breach_list`]).
 //!
 //! Include it with `#[path = "support/hibp_server.rs"] mod hibp_server;`.
 //!
@@ -111,7 +112,14 @@ struct State {
     encoding: Option<String>,
     /// Content-Encoding of every HTTPS response sent (empty string for identity).
     served_encodings: Vec<String>,
+    /// Body of `GET /api/v3/breaches` (the HIBP breach list); `None`: 404.
+    breach_list: Option<String>,
+    /// Status that `/api/v3/breaches` answers instead of the list, while set.
+    breach_list_fault: Option<u16>,
 }
+
+/// Where the HIBP breach list is served.
+pub const BREACH_LIST_PATH: &str = "/api/v3/breaches";
 
 /// Default number of filler rows per prefix.
 pub const FILLER_ROWS: usize = 300;
@@ -414,6 +422,21 @@ impl HibpServer {
         self.lock().line_ending = ending.to_owned();
     }
 
+    /// Serves this JSON at `/api/v3/breaches`, as the HIBP breach list.
+    pub fn set_breach_list(&self, json: &str) {
+        self.lock().breach_list = Some(json.to_owned());
+    }
+
+    /// `/api/v3/breaches` answers this status instead of the list (`None`: the list again).
+    pub fn fail_breach_list(&self, status: Option<u16>) {
+        self.lock().breach_list_fault = status;
+    }
+
+    /// The breach list's URL on this server.
+    pub fn breach_list_url(&self) -> String {
+        format!("{}{BREACH_LIST_PATH}", self.url())
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -434,6 +457,22 @@ pub fn sha1_hex(password: &str) -> String {
     hex_upper(&Sha1Hash::of(&Secret::from(password)).0)
 }
 
+/// Records a request for the breach list and answers it: the list, the fault status set, or
+/// 404 for any other path (a query string included).
+fn breach_list_response(state: &Mutex<State>, request: &RecordedRequest) -> SimpleResponse {
+    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+    st.requests.push(request.clone());
+    match (st.breach_list_fault, &st.breach_list) {
+        (Some(code), _) => (code, Vec::new(), b"error".to_vec()),
+        (None, Some(list)) if request.path == BREACH_LIST_PATH => (
+            200,
+            vec![("Content-Type", "application/json".to_owned())],
+            list.as_bytes().to_vec(),
+        ),
+        _ => (404, Vec::new(), b"Not found".to_vec()),
+    }
+}
+
 fn serve_connection(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let _ = stream.set_nodelay(true);
@@ -450,6 +489,13 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool) 
         let Some(request) = read_request(&mut reader) else {
             return;
         };
+        if request.path.starts_with(BREACH_LIST_PATH) {
+            let (code, headers, body) = breach_list_response(state, &request);
+            if !respond(&mut writer, code, &headers, &body) {
+                return;
+            }
+            continue;
+        }
         let Planned {
             fault,
             latency,
@@ -777,29 +823,33 @@ async fn https_answer(
             .unwrap_or(0),
         version: format!("{:?}", request.version()),
     };
-    let Planned {
-        fault,
-        latency,
-        answer,
-    } = {
-        let mut seed = seed.lock().unwrap_or_else(|e| e.into_inner());
-        plan(&state, &recorded, &mut seed)
-    };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    if let Some(Fault::Delay(d)) = &fault {
-        tokio::time::sleep(*d).await;
-    }
-    let (code, headers, mut body) = match (recorded.method.as_str(), &answer) {
-        ("GET", Some(answer)) => simple_response(fault.as_ref(), answer)
-            .ok_or_else(|| std::io::Error::other("fault: drop the connection"))?,
-        ("GET", None) => (
-            400,
-            Vec::new(),
-            b"The hash prefix was not in a valid format".to_vec(),
-        ),
-        _ => (405, Vec::new(), b"Method not allowed".to_vec()),
+    let (code, headers, mut body) = if recorded.path.starts_with(BREACH_LIST_PATH) {
+        breach_list_response(&state, &recorded)
+    } else {
+        let Planned {
+            fault,
+            latency,
+            answer,
+        } = {
+            let mut seed = seed.lock().unwrap_or_else(|e| e.into_inner());
+            plan(&state, &recorded, &mut seed)
+        };
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        if let Some(Fault::Delay(d)) = &fault {
+            tokio::time::sleep(*d).await;
+        }
+        match (recorded.method.as_str(), &answer) {
+            ("GET", Some(answer)) => simple_response(fault.as_ref(), answer)
+                .ok_or_else(|| std::io::Error::other("fault: drop the connection"))?,
+            ("GET", None) => (
+                400,
+                Vec::new(),
+                b"The hash prefix was not in a valid format".to_vec(),
+            ),
+            _ => (405, Vec::new(), b"Method not allowed".to_vec()),
+        }
     };
     let accepts = recorded
         .header("accept-encoding")
