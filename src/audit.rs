@@ -75,6 +75,7 @@ pub fn run(
     let findings = analyze::run(entries, breach.source, &options.analysis, progress);
     let ranked = rank::rank(entries, &findings, &options.policy);
     let mut report = Report::new(sources, entries, &findings, &ranked, breach.name, now);
+    report.since = options.analysis.since.map(|t| t.date_naive());
     if !options.exact_counts {
         report.hide_exact_counts();
     }

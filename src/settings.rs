@@ -48,6 +48,8 @@ pub struct OutputSettings {
     pub file: Option<PathBuf>,
     pub top: Option<usize>,
     pub exact_counts: bool,
+    /// `--redact`: applied to the report before any renderer.
+    pub redact: Vec<credaudit::report::redact::Redaction>,
     pub fail_on: FailLevel,
     pub color: bool,
     #[serde(skip)]
@@ -326,6 +328,7 @@ pub fn resolve(
             file: opts.output_file.clone(),
             top: opts.top,
             exact_counts: opts.exact_counts,
+            redact: opts.redact.clone(),
             fail_on: opts.fail_on.or(config.fail_on).unwrap_or(FailLevel::Any),
             color,
             width: Some(report_width(to_terminal)),
@@ -392,6 +395,15 @@ impl Settings {
         }
         if self.output.exact_counts {
             note("--exact-counts".to_owned());
+        }
+        if !self.output.redact.is_empty() {
+            let what: Vec<&str> = self
+                .output
+                .redact
+                .iter()
+                .map(|r| r.name_and_help().0)
+                .collect();
+            note(format!("--redact {}", what.join(",")));
         }
         lines
     }

@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 pub mod csv;
 mod escape;
+pub mod html;
 pub mod markdown;
+pub mod redact;
 pub mod table;
 
 /// Bumped on any incompatible change of the JSON form.
@@ -56,6 +58,9 @@ pub struct Report {
     /// Non-fatal problems worth reading (expired ignores, unmatched queries, ...).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The incident date (`--since`), when one was given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// Name and version of the tool.
@@ -164,6 +169,10 @@ pub struct Account {
     /// The site's passkey support, when the Passkeys Directory lists it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub passkey: Option<Passkey>,
+    /// When the current password was set (UTC date; the entry's modification date where the
+    /// format has no password change time), for the age picture of the HTML plan.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub password_set: Option<chrono::NaiveDate>,
 }
 
 /// Where an account stands in the rotation plan.
@@ -341,6 +350,7 @@ impl Report {
                     change_password: None,
                     two_factor: None,
                     passkey: None,
+                    password_set: entry.password_set_at().map(|t| t.date_naive()),
                 })
             })
             .collect::<Vec<_>>();
@@ -359,6 +369,7 @@ impl Report {
             baseline: None,
             breach_incomplete: None,
             warnings: Vec::new(),
+            since: None,
         };
         report.summary = Summary::of(entries, findings, &report.accounts);
         report
@@ -507,6 +518,7 @@ named_enum! {
         Json = ("json", "The report as JSON (the schema in the README)"),
         Csv = ("csv", "One row per account"),
         Markdown = ("markdown", "A Markdown table for a ticket or a mail"),
+        Html = ("html", "A self-contained HTML page: the plan as a checklist, with pictures"),
     }
 }
 
@@ -534,6 +546,7 @@ pub fn render(
         }
         OutputFormat::Csv => csv::render(report, out),
         OutputFormat::Markdown => markdown::render(report, out),
+        OutputFormat::Html => html::render(report, out),
     }
 }
 
