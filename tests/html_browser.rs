@@ -14,6 +14,7 @@ mod plan;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Network, Page};
 use headless_chrome::{Browser, LaunchOptions, Tab};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -61,17 +62,14 @@ fn observe(tab: &Tab) -> Arc<Mutex<Observed>> {
     tab.add_event_listener(Arc::new(move |event: &Event| {
         let mut seen = sink.lock().unwrap();
         match event {
-            Event::LogEntryAdded(entry) => {
-                let entry = &entry.params.entry;
-                if format!("{:?}", entry.level) == "Error" {
-                    seen.errors.push(entry.text.clone());
-                }
+            Event::LogEntryAdded(added) if format!("{:?}", added.params.entry.level) == "Error" => {
+                seen.errors.push(added.params.entry.text.clone());
             }
-            Event::RuntimeConsoleAPICalled(call) => {
-                if format!("{:?}", call.params.Type) == "Error" {
-                    seen.errors
-                        .push(format!("console.error: {:?}", call.params.args));
-                }
+            Event::RuntimeConsoleAPICalled(call)
+                if format!("{:?}", call.params.Type) == "Error" =>
+            {
+                seen.errors
+                    .push(format!("console.error: {:?}", call.params.args));
             }
             Event::RuntimeExceptionThrown(thrown) => {
                 seen.errors
@@ -122,7 +120,10 @@ fn eval_string(tab: &Tab, expression: &str) -> String {
 #[test]
 fn plan_works_in_headless_chromium() {
     let Some(chromium) = chromium() else {
-        println!("SKIPPED: html_browser: no Chromium (apt-get install chromium, or set CHROME)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED html_browser: no Chromium (apt-get install chromium, or set CHROME), this test did not run"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();
