@@ -169,7 +169,7 @@ fn account_item(account: &Account) -> Markup {
         .filter(|h| h != account.display_name());
     let label_id = format!("account-{}", account.rank);
     html! {
-        li class={ "account tier-" (tier) " status-" (status) } data-key=(account.key) {
+        li class={ "account tier-" (tier) " status-" (status) } {
             input.tick type="checkbox" data-key=(account.key) aria-labelledby=(label_id)
                 checked[done] disabled[done];
             div {
