@@ -281,7 +281,16 @@ pub fn resolve(
     color: ColorWhen,
     quiet: bool,
 ) -> Result<Settings> {
-    let format = opts.output.or(config.output).unwrap_or_default();
+    // `--output-file plan.html` without `-o` means the HTML plan, not a table in a .html file.
+    let html_file = opts.output_file.as_ref().is_some_and(|path| {
+        path.extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"))
+    });
+    let format = opts
+        .output
+        .or(html_file.then_some(OutputFormat::Html))
+        .or(config.output)
+        .unwrap_or_default();
     let to_terminal = opts.output_file.is_none() && std::io::stdout().is_terminal();
     let color = match color {
         ColorWhen::Always => true,

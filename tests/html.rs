@@ -337,8 +337,7 @@ fn demo_vault_page_holds_no_secret() {
             "mercari",
             "--since",
             "2026-11-21",
-            "-o",
-            "html",
+            // No `-o html`: the file name says it.
             "--output-file",
         ])
         .arg(&plan)

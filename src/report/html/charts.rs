@@ -334,3 +334,42 @@ fn short(name: &str) -> String {
         format!("{cut}…")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Group;
+
+    fn group(members: usize, compromised: bool) -> Group {
+        Group {
+            kind: GroupKind::SamePassword,
+            members: (0..members).map(|i| format!("id:{i}")).collect(),
+            breached: false,
+            compromised,
+            rotated: 0,
+        }
+    }
+
+    #[test]
+    fn clusters_are_capped_and_the_compromised_group_comes_first() {
+        // Clusters of 12 show 8 members and "+4 more"; the compromised pair is drawn first.
+        let mut report: Report = serde_json::from_value(serde_json::json!({
+            "schema_version": 2,
+            "tool": { "name": "credaudit", "version": "0" },
+            "generated_at": "2026-11-25T00:00:00Z",
+            "breach_source": "off",
+            "sources": [],
+            "summary": serde_json::to_value(crate::report::Summary::default()).unwrap(),
+            "accounts": [],
+        }))
+        .unwrap();
+        report.groups = (0..MAX_CLUSTERS + 5).map(|_| group(12, false)).collect();
+        report.groups.push(group(2, true));
+        let svg = clusters(&report).unwrap();
+        let hubs = svg.matches("<circle").count() - svg.matches("class=\"node").count();
+        assert_eq!(hubs, MAX_CLUSTERS);
+        assert_eq!(svg.matches("+4 more").count(), MAX_CLUSTERS - 1);
+        let first_hub = svg.find("class=\"hub").unwrap();
+        assert_eq!(&svg[first_hub..first_hub + 15], "class=\"hub hot\"");
+    }
+}
