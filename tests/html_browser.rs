@@ -3,8 +3,9 @@
 //! keep a tick across a reload, log no console error (a CSP violation is one) and request
 //! nothing but itself. Prints a SKIPPED line when no Chromium is installed.
 //!
-//! It also saves a screenshot of the demo vault's plan to `target/plan.png`; with
-//! `CREDAUDIT_SCREENSHOT=docs/plan.png` it writes the README's picture instead.
+//! It also saves screenshots: the hostile report's page to `target/plan-hostile.png`, and the
+//! demo vault's plan to `target/plan.png` (with `CREDAUDIT_SCREENSHOT=docs/plan.png`, to the
+//! README's picture instead).
 
 #[path = "support/binary.rs"]
 mod binary;
@@ -190,6 +191,16 @@ fn plan_works_in_headless_chromium() {
          f.dispatchEvent(new Event('input'));\
          return document.querySelectorAll('li.account:not([hidden])').length === 1;})()"
     ));
+
+    // Every picture drawn (the demo vault has no groups until the plan model fills them).
+    let png = tab
+        .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .expect("screenshot");
+    std::fs::write(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/plan-hostile.png"),
+        png,
+    )
+    .expect("screenshot written");
 
     // The demo vault through the binary: the page a user gets, and the README's screenshot.
     let home = tempfile::tempdir().unwrap();

@@ -111,15 +111,17 @@ pub fn clusters(report: &Report) -> Option<String> {
     });
     order.truncate(MAX_CLUSTERS);
     const LINE: i64 = 22;
-    const HUB_X: i64 = 36;
-    const MEMBER_X: i64 = 300;
+    const HUB_X: i64 = 20;
+    // The hub's label sits over a trunk up to the fork, clear of the lines to the members.
+    const FORK_X: i64 = 180;
+    const MEMBER_X: i64 = 320;
     let mut y = 8;
     let mut cells = Vec::new();
     for &i in &order {
         let group = &report.groups[i];
         let shown = group.members.len().min(MAX_MEMBERS);
         let more = group.members.len() - shown;
-        let rows = (shown + usize::from(more > 0)).max(2) as i64;
+        let rows = (shown + usize::from(more > 0)).max(3) as i64;
         let hub_y = y + rows * LINE / 2;
         let kind = match group.kind {
             GroupKind::SamePassword => "same password",
@@ -140,14 +142,22 @@ pub fn clusters(report: &Report) -> Option<String> {
         let mut cell = Group::new().set("class", format!("cluster{hot}"));
         cell = cell
             .add(
+                Line::new()
+                    .set("x1", HUB_X)
+                    .set("y1", hub_y)
+                    .set("x2", FORK_X)
+                    .set("y2", hub_y)
+                    .set("class", format!("edge{hot}")),
+            )
+            .add(
                 Circle::new()
                     .set("cx", HUB_X)
                     .set("cy", hub_y)
-                    .set("r", 12)
+                    .set("r", 10)
                     .set("class", format!("hub{hot}")),
             )
-            .add(text(HUB_X + 20, hub_y - 4, "label", kind))
-            .add(text(HUB_X + 20, hub_y + 12, "note", &flags.join(", ")));
+            .add(text(HUB_X + 16, hub_y - 7, "label", kind))
+            .add(text(HUB_X + 16, hub_y + 17, "note", &flags.join(", ")));
         for (row, key) in group.members.iter().take(shown).enumerate() {
             let my = y + LINE / 2 + LINE * row as i64;
             let account = by_key.get(key.as_str()).copied();
@@ -161,7 +171,7 @@ pub fn clusters(report: &Report) -> Option<String> {
             cell = cell
                 .add(
                     Line::new()
-                        .set("x1", HUB_X + 12)
+                        .set("x1", FORK_X)
                         .set("y1", hub_y)
                         .set("x2", MEMBER_X - 7)
                         .set("y2", my)
@@ -215,11 +225,22 @@ pub fn ages(accounts: &[&Account], since: Option<NaiveDate>) -> Option<String> {
     };
     let (lo, hi) = (bucket(first), bucket(last));
     let buckets = (hi - lo + 1) as usize;
-    let mut counts = vec![0usize; buckets];
+    // Per bucket: passwords set before the incident date (still to change), and on or after it.
+    let mut before = vec![0usize; buckets];
+    let mut after = vec![0usize; buckets];
     for d in &dates {
-        counts[(bucket(*d) - lo) as usize] += 1;
+        let i = (bucket(*d) - lo) as usize;
+        if since.is_none_or(|s| *d < s) {
+            before[i] += 1;
+        } else {
+            after[i] += 1;
+        }
     }
-    let max = counts.iter().copied().max().unwrap_or(1).max(1);
+    let max = (0..buckets)
+        .map(|i| before[i] + after[i])
+        .max()
+        .unwrap_or(1)
+        .max(1);
     const PLOT_TOP: i64 = 24;
     const PLOT_H: i64 = 140;
     const LEFT: i64 = 8;
@@ -236,25 +257,33 @@ pub fn ages(accounts: &[&Account], since: Option<NaiveDate>) -> Option<String> {
         "When each listed password was last set",
     );
     let incident = since.map(bucket);
-    for (i, count) in counts.iter().enumerate() {
+    let height = |n: usize| (PLOT_H * n as i64 / max as i64).max(i64::from(n > 0));
+    for i in 0..buckets {
         let b = lo + i as i64;
-        let h = (PLOT_H * *count as i64 / max as i64).max(i64::from(*count > 0));
-        let class = match incident {
-            Some(inc) if b < inc => "bar before",
-            Some(inc) if b == inc => "bar during",
-            Some(_) => "bar after",
-            None => "bar",
-        };
         let x = LEFT as f64 + step * i as f64;
-        doc = doc.add(
-            Rectangle::new()
-                .set("x", x + 1.0)
-                .set("y", PLOT_TOP + PLOT_H - h)
-                .set("width", (step - 2.0).max(1.0))
-                .set("height", h)
-                .set("class", class)
-                .add(Title::new(format!("{}: {count}", label(b)))),
-        );
+        let (low, high) = (height(before[i]), height(after[i]));
+        let (low_class, high_class) = if since.is_some() {
+            ("bar before", "bar after")
+        } else {
+            ("bar", "bar")
+        };
+        for (class, y, h, n) in [
+            (low_class, PLOT_TOP + PLOT_H - low, low, before[i]),
+            (high_class, PLOT_TOP + PLOT_H - low - high, high, after[i]),
+        ] {
+            if n == 0 {
+                continue;
+            }
+            doc = doc.add(
+                Rectangle::new()
+                    .set("x", x + 1.0)
+                    .set("y", y)
+                    .set("width", (step - 2.0).max(1.0))
+                    .set("height", h)
+                    .set("class", class)
+                    .add(Title::new(format!("{}: {n}", label(b)))),
+            );
+        }
     }
     // Axis labels at the ends and the middle, so a long span stays legible.
     let axis_y = PLOT_TOP + PLOT_H + 18;
