@@ -88,6 +88,7 @@ pub fn run(
         breach.name,
         now,
     );
+    report.since = options.analysis.since.map(|t| t.date_naive());
     if !options.exact_counts {
         report.hide_exact_counts();
     }

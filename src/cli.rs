@@ -4,6 +4,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use credaudit::config::{BreachMode, SkipCheck};
 use credaudit::model::Format;
+use credaudit::report::redact::Redaction;
 use credaudit::report::{FailLevel, OutputFormat};
 use std::path::PathBuf;
 
@@ -35,6 +36,7 @@ named! {
     OutputFormat => OutputFormat::name_and_help;
     BreachMode => BreachMode::name_and_help;
     SkipCheck => SkipCheck::name_and_help;
+    Redaction => Redaction::name_and_help;
 }
 
 /// Parses a [`Named`] value; `--help`, completions and the man page list every name.
@@ -298,6 +300,17 @@ pub struct Options {
     /// keep such a report private
     #[arg(long, help_heading = "Output")]
     pub exact_counts: bool,
+
+    /// Leave out what identifies you, for a report that will be shared (every format):
+    /// `--redact usernames`, `--redact urls`, or `--redact usernames,urls`
+    #[arg(
+        long,
+        value_parser = named::<Redaction>(),
+        value_delimiter = ',',
+        value_name = "WHAT",
+        help_heading = "Output"
+    )]
+    pub redact: Vec<Redaction>,
 
     /// Exit 1 only for findings at or above this level [default: any]
     #[arg(long, value_parser = named::<FailLevel>(), value_name = "LEVEL", help_heading = "Output")]

@@ -288,7 +288,13 @@ fn write_report(report: &Report, settings: &Settings) -> Result<()> {
         all: out.all,
     };
     let mut buffer = Vec::new();
-    report::render(report, out.format, style, &mut buffer)?;
+    if out.redact.is_empty() {
+        report::render(report, out.format, style, &mut buffer)?;
+    } else {
+        let mut redacted = report.clone();
+        report::redact::redact(&mut redacted, &out.redact);
+        report::render(&redacted, out.format, style, &mut buffer)?;
+    }
     match &out.file {
         Some(path) => credaudit::fsutil::write_private_atomic(path, &buffer)
             .with_context(|| format!("cannot write {}", path.display()))?,

@@ -55,6 +55,8 @@ pub struct OutputSettings {
     pub exact_counts: bool,
     /// `--all`: the table and Markdown list stale-only accounts too.
     pub all: bool,
+    /// `--redact`: applied to the report before any renderer.
+    pub redact: Vec<credaudit::report::redact::Redaction>,
     pub fail_on: FailLevel,
     pub color: bool,
     #[serde(skip)]
@@ -306,7 +308,16 @@ pub fn resolve(
     color: ColorWhen,
     quiet: bool,
 ) -> Result<Settings> {
-    let format = opts.output.or(config.output).unwrap_or_default();
+    // `--output-file plan.html` without `-o` means the HTML plan, not a table in a .html file.
+    let html_file = opts.output_file.as_ref().is_some_and(|path| {
+        path.extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"))
+    });
+    let format = opts
+        .output
+        .or(html_file.then_some(OutputFormat::Html))
+        .or(config.output)
+        .unwrap_or_default();
     let to_terminal = opts.output_file.is_none() && std::io::stdout().is_terminal();
     let color = match color {
         ColorWhen::Always => true,
@@ -354,6 +365,7 @@ pub fn resolve(
             top: opts.top,
             exact_counts: opts.exact_counts,
             all: opts.all,
+            redact: opts.redact.clone(),
             fail_on: opts.fail_on.or(config.fail_on).unwrap_or(FailLevel::Any),
             color,
             width: Some(crate::terminal::report_width(to_terminal)),
@@ -431,6 +443,15 @@ impl Settings {
         }
         if self.output.all {
             note("--all".to_owned());
+        }
+        if !self.output.redact.is_empty() {
+            let what: Vec<&str> = self
+                .output
+                .redact
+                .iter()
+                .map(|r| r.name_and_help().0)
+                .collect();
+            note(format!("--redact {}", what.join(",")));
         }
         lines
     }

@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 
 pub mod csv;
 mod escape;
+pub mod html;
 pub mod markdown;
+pub mod redact;
 mod sections;
 pub mod table;
 
@@ -69,6 +71,9 @@ pub struct Report {
     /// Non-fatal problems worth reading (expired ignores, unmatched queries, ...).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The incident date (`--since`), when one was given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// Name and version of the tool.
@@ -189,6 +194,10 @@ pub struct Account {
     /// that field of the entry `title` names, not its login password.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub field: Option<String>,
+    /// When the current password was set (UTC date; the entry's modification date where the
+    /// format has no password change time), for the age picture of the HTML plan.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub password_set: Option<chrono::NaiveDate>,
 }
 
 /// Accounts held together by one password or one login.
@@ -371,6 +380,7 @@ impl Report {
                         mfa: p.mfa,
                         setup: p.documentation.map(str::to_owned),
                     }),
+                    password_set: entry.password_set_at().map(|t| t.date_naive()),
                 })
             })
             .collect::<Vec<_>>();
@@ -390,6 +400,7 @@ impl Report {
             breach_incomplete: None,
             site_breaches_incomplete: None,
             warnings: Vec::new(),
+            since: None,
         };
         report.groups = groups(findings, ranked, &mut report.accounts);
         add_progress(&mut report, findings.since);
@@ -626,6 +637,7 @@ named_enum! {
         Json = ("json", "The report as JSON (the schema in the README)"),
         Csv = ("csv", "One row per account"),
         Markdown = ("markdown", "A Markdown table for a ticket or a mail"),
+        Html = ("html", "A self-contained HTML page: the plan as a checklist, with pictures"),
     }
 }
 
@@ -656,6 +668,7 @@ pub fn render(
         }
         OutputFormat::Csv => csv::render(report, out),
         OutputFormat::Markdown => markdown::render(report, style.all, out),
+        OutputFormat::Html => html::render(report, out),
     }
 }
 
