@@ -122,6 +122,16 @@ pub enum Command {
     Man,
     /// Print the licences and credits of the crates and data sets built into credaudit
     Licenses,
+    /// List the site data built into credaudit: each set's date, upstream commit, licence, size
+    Data(DataArgs),
+}
+
+/// `credaudit data`.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `credaudit corpus ...`.

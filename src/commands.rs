@@ -4,7 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::Exit;
-use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs, CorpusCommand};
+use crate::cli::{AuditArgs, CheckArgs, Cli, ConfigArgs, CorpusCommand, DataArgs};
 use crate::settings::{self, PasswordSource, Settings};
 use crate::{sources, terminal};
 use anyhow::{Context, Result, bail};
@@ -445,5 +445,40 @@ pub fn licenses() -> Result<Exit> {
     out.write_all(include_str!("../THIRD-PARTY-NOTICES.md").as_bytes())?;
     writeln!(out)?;
     out.write_all(include_str!("../DATA-NOTICES.md").as_bytes())?;
+    Ok(Exit::Clean)
+}
+
+/// `credaudit data`: the embedded site data sets, with date, upstream commit, licence, size and
+/// the credit their licence asks for.
+pub fn data(args: &DataArgs) -> Result<Exit> {
+    let sets = credaudit::data::data_sets();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &sets)?;
+        writeln!(out)?;
+        return Ok(Exit::Clean);
+    }
+    writeln!(
+        out,
+        "Site data built into credaudit (read offline, never fetched during an audit):\n"
+    )?;
+    for set in &sets {
+        writeln!(
+            out,
+            "{:<30} {}  {:<18} {:>5} records",
+            set.name, set.date, set.licence, set.records
+        )?;
+        writeln!(out, "  {}", set.source)?;
+        if let Some(commit) = set.commit {
+            writeln!(out, "  commit {commit}")?;
+        }
+        if let Some(attribution) = set.attribution {
+            writeln!(out, "  credit: {attribution}")?;
+        }
+    }
+    writeln!(
+        out,
+        "\nLicence texts and credits: credaudit licenses. Refresh: README, \"Site data\"."
+    )?;
     Ok(Exit::Clean)
 }
