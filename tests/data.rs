@@ -28,11 +28,13 @@ fn rakuma_signs_in_with_a_rakuten_id() {
         "www.rakuten.co.jp",
         "id.rakuten.co.jp",
         "FRIL.JP.",
+        "login.account.rakuten.com",
     ] {
         assert_eq!(backend_of(host), Some(rakuma), "{host}");
     }
     // Rakuten's US rebates site is another account.
     assert_ne!(backend_of("rakuten.com"), Some(rakuma));
+    assert_ne!(backend_of("www.rakuten.com"), Some(rakuma));
 }
 
 #[test]

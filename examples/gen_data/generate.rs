@@ -530,13 +530,23 @@ fn render_backends(
             citation: None,
         });
     }
+    // Rows of ours with the same name are one group (each row cites the page for its domains);
+    // the group's citation is its first row's.
+    let first_own = rows.len();
     for g in own {
-        rows.push(Row {
-            name: key(&g.name),
-            domains: g.domains.iter().map(|d| key(d)).collect(),
-            source: "Credaudit",
-            citation: Some(g.source.clone()),
-        });
+        let domains = g.domains.iter().map(|d| key(d));
+        match rows[first_own..]
+            .iter_mut()
+            .find(|r| r.name == key(&g.name))
+        {
+            Some(row) => row.domains.extend(domains),
+            None => rows.push(Row {
+                name: key(&g.name),
+                domains: domains.collect(),
+                source: "Credaudit",
+                citation: Some(g.source.clone()),
+            }),
+        }
     }
     for g in historical {
         rows.push(Row {

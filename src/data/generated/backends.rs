@@ -106,7 +106,7 @@ static BACKENDS: [Backend; 197] = [
     Backend { name: "account.vistaprint.com", domains: &["account.vistaprint.com", "vistaprint.ca"], source: BackendSource::Apple, citation: None },
     Backend { name: "mi.com", domains: &["mi.com", "xiaomi.com"], source: BackendSource::Apple, citation: None },
     Backend { name: "ynab.com", domains: &["ynab.com", "youneedabudget.com"], source: BackendSource::Apple, citation: None },
-    Backend { name: "rakuten.co.jp", domains: &["fril.jp", "rakuten.co.jp"], source: BackendSource::Credaudit, citation: Some("https://fril-love.com/rakuma-id-renkei") },
+    Backend { name: "rakuten.co.jp", domains: &["account.rakuten.com", "fril.jp", "rakuten.co.jp"], source: BackendSource::Credaudit, citation: Some("https://fril-love.com/rakuma-id-renkei") },
     Backend { name: "aa.com", domains: &["aa.com", "americanairlines.com", "americanairlines.jp"], source: BackendSource::AppleHistorical, citation: None },
     Backend { name: "aetna.com", domains: &["aetna.com", "banneraetna.myplanportal.com"], source: BackendSource::AppleHistorical, citation: None },
     Backend { name: "alltrails.com", domains: &["alltrails.com", "alltrails.io"], source: BackendSource::AppleHistorical, citation: None },
@@ -202,10 +202,11 @@ static BACKENDS: [Backend; 197] = [
     Backend { name: "wsj.com", domains: &["dowjones.com", "wsj.com"], source: BackendSource::AppleHistorical, citation: None },
     Backend { name: "zixmail.net", domains: &["zixmail.net", "zixmessagecenter.com"], source: BackendSource::AppleHistorical, citation: None },
 ];
-static BACKEND_INDEX: [(&str, u16); 742] = [
+static BACKEND_INDEX: [(&str, u16); 743] = [
     ("3docean.net", 0),
     ("a2hosting.com", 1),
     ("aa.com", 103),
+    ("account.rakuten.com", 102),
     ("account.vistaprint.com", 99),
     ("accounts.login.idm.telekom.com", 180),
     ("acmemarkets.com", 2),
