@@ -129,6 +129,10 @@ pub enum Command {
 /// `credaudit data`.
 #[derive(Debug, Args)]
 pub struct DataArgs {
+    /// Show what the data says about these hosts (shared sign-in, change-password page, 2FA,
+    /// passkeys) instead of listing the sets
+    #[arg(value_name = "HOST", conflicts_with = "json")]
+    pub hosts: Vec<String>,
     /// Print the list as JSON
     #[arg(long)]
     pub json: bool,

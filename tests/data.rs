@@ -262,3 +262,26 @@ fn data_command_lists_each_set() {
     assert_eq!(sets[4]["licence"], "MIT");
     assert!(sets[4]["records"].as_u64().is_some_and(|n| n > 1000));
 }
+
+#[test]
+fn data_command_explains_a_host() {
+    let home = tempfile::tempdir().expect("home");
+    let (code, out, err) = binary::run(binary::credaudit(home.path()).args([
+        "data",
+        "https://fril.jp/login",
+        "mail.google.com",
+        "192.168.1.1",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    for expected in [
+        "fril.jp\n",
+        "one account with rakuten.co.jp",
+        "credaudit shared-sign-ins, https://",
+        "https://fril.jp/.well-known/change-password (well-known, not listed)",
+        "Gmail (totp, u2f, sms, call, custom-software)",
+        "https://myaccount.google.com/signinoptions/password (Apple change-password-URLs)",
+        "change password: none (not a public site)",
+    ] {
+        assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+    }
+}
