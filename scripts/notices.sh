@@ -60,7 +60,7 @@ snapshots' LICENSE.md and SOURCE files: do not edit by hand.
 
 HEAD
         data_section apple-password-manager-resources "Apple password-manager-resources" MIT \
-            "shared-credential domain groups, change-password URLs, password rules" \
+            "shared-credential domain groups, change-password URLs" \
             "Copyright Apple Inc., MIT licence"
         data_section twofactorauth "2fa.directory (2factorauth/twofactorauth)" MIT \
             "which sites support two-factor authentication, and how" \

@@ -124,6 +124,20 @@ pub enum Command {
     Man,
     /// Print the licences and credits of the crates and data sets built into credaudit
     Licenses,
+    /// List the site data built into credaudit: each set's date, upstream commit, licence, size
+    Data(DataArgs),
+}
+
+/// `credaudit data`.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Show what the data says about these hosts (shared sign-in, change-password page, 2FA,
+    /// passkeys) instead of listing the sets
+    #[arg(value_name = "HOST", conflicts_with = "json")]
+    pub hosts: Vec<String>,
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `credaudit corpus ...`.

@@ -4,7 +4,9 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::Exit;
-use crate::cli::{AuditArgs, CheckArgs, CheckVaultOptions, Cli, ConfigArgs, CorpusCommand};
+use crate::cli::{
+    AuditArgs, CheckArgs, CheckVaultOptions, Cli, ConfigArgs, CorpusCommand, DataArgs,
+};
 use crate::settings::{self, PasswordSource, Settings};
 use crate::{sources, terminal};
 use anyhow::{Context, Result, bail};
@@ -629,5 +631,127 @@ pub fn licenses() -> Result<Exit> {
     out.write_all(include_str!("../THIRD-PARTY-NOTICES.md").as_bytes())?;
     writeln!(out)?;
     out.write_all(include_str!("../DATA-NOTICES.md").as_bytes())?;
+    Ok(Exit::Clean)
+}
+
+/// `credaudit data HOST`: what each table says about one host.
+fn data_for_host(out: &mut impl Write, host: &str) -> Result<()> {
+    use credaudit::data::{self, BackendSource, LinkSource, PasskeySupport};
+    let host = credaudit::site::host_of(host).unwrap_or_else(|| host.to_owned());
+    writeln!(out, "{host}")?;
+    match data::backend_of(&host) {
+        Some(backend) => {
+            let table = match backend.source {
+                BackendSource::Apple => "Apple shared-credentials",
+                BackendSource::AppleHistorical => "Apple shared-credentials-historical",
+                BackendSource::Credaudit => "credaudit shared-sign-ins",
+            };
+            writeln!(
+                out,
+                "  sign-in:         one account with {} ({}; {table}{})",
+                backend.name,
+                backend.domains.join(", "),
+                backend
+                    .citation
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        None => writeln!(out, "  sign-in:         its own")?,
+    }
+    match data::change_password_link(&host) {
+        Some(link) => {
+            let kind = match link.source {
+                LinkSource::Apple => "Apple change-password-URLs",
+                LinkSource::WellKnown => "well-known, not listed",
+            };
+            writeln!(out, "  change password: {} ({kind})", link.url)?;
+        }
+        None => writeln!(out, "  change password: none (not a public site)")?,
+    }
+    match data::two_factor(&host) {
+        Some(site) => {
+            let methods: Vec<String> = site
+                .methods
+                .iter()
+                .map(|m| serde_json::to_value(m).map(|v| v.as_str().unwrap_or("").to_owned()))
+                .collect::<Result<_, _>>()?;
+            let methods = if methods.is_empty() {
+                "no 2FA".to_owned()
+            } else {
+                methods.join(", ")
+            };
+            writeln!(
+                out,
+                "  2FA:             {} ({methods}){}",
+                site.name,
+                site.documentation
+                    .map(|d| format!(" {d}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        None => writeln!(out, "  2FA:             not in 2fa.directory")?,
+    }
+    match data::passkeys(&host) {
+        Some(site) => {
+            let support = |s: Option<PasskeySupport>| match s {
+                Some(PasskeySupport::Allowed) => "allowed",
+                Some(PasskeySupport::Required) => "required",
+                None => "no",
+            };
+            writeln!(
+                out,
+                "  passkeys:        {} (sign-in {}, second factor {}){}; Passkeys Directory by 2factorauth, CC BY 4.0",
+                site.name,
+                support(site.passwordless),
+                support(site.mfa),
+                site.documentation
+                    .map(|d| format!(" {d}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        None => writeln!(out, "  passkeys:        not in the Passkeys Directory")?,
+    }
+    Ok(())
+}
+
+/// `credaudit data`: the embedded site data sets, with date, upstream commit, licence, size and
+/// the credit their licence asks for.
+pub fn data(args: &DataArgs) -> Result<Exit> {
+    let sets = credaudit::data::data_sets();
+    let mut out = std::io::stdout().lock();
+    if !args.hosts.is_empty() {
+        for host in &args.hosts {
+            data_for_host(&mut out, host)?;
+        }
+        return Ok(Exit::Clean);
+    }
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &sets)?;
+        writeln!(out)?;
+        return Ok(Exit::Clean);
+    }
+    writeln!(
+        out,
+        "Site data built into credaudit (read offline, never fetched during an audit):\n"
+    )?;
+    for set in &sets {
+        writeln!(
+            out,
+            "{:<30} {}  {:<18} {:>5} records",
+            set.name, set.date, set.licence, set.records
+        )?;
+        writeln!(out, "  {}", set.source)?;
+        if let Some(commit) = set.commit {
+            writeln!(out, "  commit {commit}")?;
+        }
+        if let Some(attribution) = set.attribution {
+            writeln!(out, "  credit: {attribution}")?;
+        }
+    }
+    writeln!(
+        out,
+        "\nLicence texts and credits: credaudit licenses. Refresh: README, \"Site data\"."
+    )?;
     Ok(Exit::Clean)
 }

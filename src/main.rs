@@ -63,6 +63,7 @@ fn main() -> ExitCode {
         Command::Completions { shell } => commands::completions(shell),
         Command::Man => commands::man(),
         Command::Licenses => commands::licenses(),
+        Command::Data(ref args) => commands::data(args),
     };
     match result {
         Ok(exit) => exit.into(),
