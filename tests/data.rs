@@ -78,13 +78,26 @@ fn two_factor_by_host_and_additional_domains() {
     assert_eq!(two_factor("www.googlemail.com"), Some(gmail));
     // A host's own record, not its parent's or a sibling's.
     assert_ne!(two_factor("drive.google.com"), Some(gmail));
-    assert_eq!(two_factor("google.com"), None);
+    // google.com itself: through the alias below.
     // The main domain wins over another site's `additional-domains` (Exelon lists comed.com).
     assert_eq!(two_factor("comed.com").expect("ComEd").domain, "comed.com");
     // Methods come in the enum's order (TOTP and keys first), each once.
     assert!(gmail.methods.windows(2).all(|w| w[0] < w[1]));
     let github = two_factor("github.com").expect("GitHub");
     assert!(github.categories.contains(&"developer"));
+    // The Google Account: saved as accounts.google.com, listed by 2fa.directory under Gmail;
+    // a Google product with a record of its own keeps it.
+    for host in ["accounts.google.com", "myaccount.google.com", "google.com"] {
+        assert_eq!(
+            two_factor(host).map(|s| s.domain),
+            Some("mail.google.com"),
+            "{host}"
+        );
+    }
+    assert_eq!(
+        two_factor("drive.google.com").map(|s| s.domain),
+        Some("drive.google.com")
+    );
 }
 
 #[test]
@@ -124,8 +137,17 @@ fn change_password_links() {
         "rakuten.co.jp",
         "https://profile.id.rakuten.co.jp/account-security",
     );
-    // Not listed: the W3C well-known URL on the registrable domain.
+    apple(
+        "www.mercari.com",
+        "https://www.mercari.com/mypage/email_password/",
+    );
+    // Not listed: the W3C well-known URL on the registrable domain. A regional site does not
+    // inherit its parent's page: Mercari Japan is not Mercari US.
     for (host, url) in [
+        (
+            "jp.mercari.com",
+            "https://mercari.com/.well-known/change-password",
+        ),
         ("fril.jp", "https://fril.jp/.well-known/change-password"),
         (
             "login.shop.example.co.uk",

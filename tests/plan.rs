@@ -300,8 +300,18 @@ fn the_day_after_the_takeover() {
         assert!(a["change_password"]["url"].is_string(), "{a}");
     }
 
-    // 2FA missing on Gmail (engineer C's `2fa-available` finding): when it lands, assert
-    // here that Gmail lists `2fa-available` and its action says "turn on 2FA" first.
+    // 2FA missing on Gmail: the site offers it (2fa.directory), the entry has no seed; Gmail
+    // is linked to the compromise, so its action starts with it.
+    let gmail = account(report, "Gmail");
+    assert!(
+        text_of(gmail, "2fa-available").contains("authenticator app"),
+        "{gmail}"
+    );
+    assert_eq!(gmail["two_factor"]["enabled"], false);
+    assert!(
+        gmail["action"].as_str().unwrap().starts_with("turn on 2FA"),
+        "{gmail}"
+    );
 }
 
 #[test]

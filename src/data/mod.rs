@@ -155,7 +155,8 @@ pub fn change_password_link(host: &str) -> Option<ChangePasswordLink> {
         listed = CHANGE_PASSWORD
             .binary_search_by(|(key, _)| (*key).cmp(name))
             .ok()
-            .map(|i| CHANGE_PASSWORD[i].1);
+            .map(|i| CHANGE_PASSWORD[i].1)
+            .filter(|_| !regional_subsite(host, name));
         listed.is_some()
     });
     Some(match listed {
@@ -175,6 +176,20 @@ pub fn change_password_link(host: &str) -> Option<ChangePasswordLink> {
 }
 
 include!("generated/change_password.rs");
+
+/// True when `host` reaches the listed `parent` through a two-letter label (`jp.mercari.com`
+/// under `mercari.com`): a regional site is often a separate account with its own pages, so it
+/// does not inherit the parent's change-password page (Mercari Japan is not Mercari US).
+fn regional_subsite(host: &str, parent: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let Some(prefix) = host.strip_suffix(parent) else {
+        return false;
+    };
+    prefix
+        .trim_end_matches('.')
+        .split('.')
+        .any(|label| label.len() == 2 && label.bytes().all(|b| b.is_ascii_alphabetic()))
+}
 
 /// A 2FA method, as 2fa.directory names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -196,6 +211,36 @@ pub enum TwoFactorMethod {
     CustomHardware,
 }
 
+impl TwoFactorMethod {
+    /// 2FA methods in words, strongest first: "authenticator app, security key"; a site with
+    /// codes by SMS, call or e-mail only says so ("SMS only").
+    pub fn describe(methods: &[TwoFactorMethod]) -> String {
+        use TwoFactorMethod as M;
+        let order = [
+            (M::Totp, "authenticator app"),
+            (M::U2f, "security key"),
+            (M::CustomSoftware, "the site's own app"),
+            (M::CustomHardware, "the site's own token"),
+            (M::Sms, "SMS"),
+            (M::Call, "phone call"),
+            (M::Email, "e-mail"),
+        ];
+        let names: Vec<&str> = order
+            .iter()
+            .filter(|(m, _)| methods.contains(m))
+            .map(|(_, name)| *name)
+            .collect();
+        let codes_only = methods
+            .iter()
+            .all(|m| matches!(m, M::Sms | M::Call | M::Email));
+        if codes_only && !names.is_empty() {
+            format!("{} only", names.join(" or "))
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
 /// What 2fa.directory says about one site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TwoFactorSite {
@@ -213,8 +258,25 @@ pub struct TwoFactorSite {
 
 /// The 2fa.directory record for a host (its domain or one of its `additional-domains`).
 pub fn two_factor(host: &str) -> Option<&'static TwoFactorSite> {
-    find_in(host, &TWO_FACTOR_INDEX, &TWO_FACTOR)
+    find_in(host, &TWO_FACTOR_INDEX, &TWO_FACTOR).or_else(|| {
+        let mut alias = None;
+        lookup_names(host, |name| {
+            alias = TWO_FACTOR_ALIASES
+                .iter()
+                .find(|(from, _)| *from == name)
+                .map(|(_, to)| *to);
+            alias.is_some()
+        });
+        alias.and_then(|to| find_in(to, &TWO_FACTOR_INDEX, &TWO_FACTOR))
+    })
 }
+
+/// Sign-in hosts 2fa.directory lists under another name (credaudit's own, checked by
+/// `tests/data.rs`): a vault saves the Google Account as `accounts.google.com`, and its 2FA is
+/// the one 2fa.directory lists under Gmail (`mail.google.com`; one Google Account signs in to
+/// every Google product: <https://support.google.com/accounts/answer/185839>). Consulted only
+/// when the directory has no record for the host or its parents.
+const TWO_FACTOR_ALIASES: &[(&str, &str)] = &[("google.com", "mail.google.com")];
 
 include!("generated/two_factor.rs");
 

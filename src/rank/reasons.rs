@@ -359,7 +359,7 @@ pub(super) fn reasons_of(i: usize, entries: &[Entry], findings: &Findings) -> Ve
         let mut text = format!(
             "{} offers two-factor sign-in ({}) and this entry holds no one-time-password seed",
             site.name,
-            two_factor_methods(site.methods)
+            TwoFactorMethod::describe(site.methods)
         );
         if let Some(setup) = site.documentation {
             text.push_str(&format!("; set it up: {setup}"));
@@ -435,34 +435,6 @@ fn site_breached(hits: &[SiteBreachHit]) -> Found {
     r
 }
 
-/// 2FA methods in words, strongest first: "authenticator app, security key"; a site with
-/// codes by SMS, call or e-mail only says so ("SMS only").
-pub fn two_factor_methods(methods: &[TwoFactorMethod]) -> String {
-    use TwoFactorMethod as M;
-    let order = [
-        (M::Totp, "authenticator app"),
-        (M::U2f, "security key"),
-        (M::CustomSoftware, "the site's own app"),
-        (M::CustomHardware, "the site's own token"),
-        (M::Sms, "SMS"),
-        (M::Call, "phone call"),
-        (M::Email, "e-mail"),
-    ];
-    let names: Vec<&str> = order
-        .iter()
-        .filter(|(m, _)| methods.contains(m))
-        .map(|(_, name)| *name)
-        .collect();
-    let codes_only = methods
-        .iter()
-        .all(|m| matches!(m, M::Sms | M::Call | M::Email));
-    if codes_only && !names.is_empty() {
-        format!("{} only", names.join(" or "))
-    } else {
-        names.join(", ")
-    }
-}
-
 pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[Entry]) -> String {
     let share = if sharers > 0 {
         format!(
@@ -497,7 +469,7 @@ pub(super) fn action(top: &Found, f: &EntryFindings, sharers: usize, entries: &[
         Some(status) if top.tier >= TWO_FACTOR_FIRST_TIER && !status.enabled => {
             format!(
                 "turn on 2FA ({}), then ",
-                two_factor_methods(status.site.methods)
+                TwoFactorMethod::describe(status.site.methods)
             )
         }
         _ => String::new(),
@@ -513,16 +485,16 @@ mod tests {
     #[test]
     fn two_factor_methods_in_words() {
         assert_eq!(
-            two_factor_methods(&[M::Sms, M::Totp, M::U2f]),
+            TwoFactorMethod::describe(&[M::Sms, M::Totp, M::U2f]),
             "authenticator app, security key, SMS"
         );
-        assert_eq!(two_factor_methods(&[M::Sms]), "SMS only");
+        assert_eq!(TwoFactorMethod::describe(&[M::Sms]), "SMS only");
         assert_eq!(
-            two_factor_methods(&[M::Email, M::Sms]),
+            TwoFactorMethod::describe(&[M::Email, M::Sms]),
             "SMS or e-mail only"
         );
         assert_eq!(
-            two_factor_methods(&[M::CustomSoftware]),
+            TwoFactorMethod::describe(&[M::CustomSoftware]),
             "the site's own app"
         );
     }

@@ -233,7 +233,7 @@ fn links(account: &Account) -> Markup {
                         Some(url) => (link_to(url, "Turn on 2FA")),
                         None => "2FA available",
                     }
-                    " " span.muted { "(" (methods(&tf.methods)) ")" }
+                    " " span.muted { "(" (TwoFactorMethod::describe(&tf.methods)) ")" }
                 }
             }
             @if let Some(pk) = passkey {
@@ -255,30 +255,6 @@ fn link_to(url: &str, text: &str) -> Markup {
         html! { a href=(url) rel="noopener noreferrer" referrerpolicy="no-referrer" target="_blank" { (text) } }
     } else {
         html! { (text) " (" (url) ")" }
-    }
-}
-
-/// 2FA methods in words; SMS or calls alone are said as such.
-fn methods(methods: &[TwoFactorMethod]) -> String {
-    let words: Vec<&str> = methods
-        .iter()
-        .map(|m| match m {
-            TwoFactorMethod::Totp => "authenticator app",
-            TwoFactorMethod::U2f => "security key",
-            TwoFactorMethod::Sms => "SMS",
-            TwoFactorMethod::Call => "phone call",
-            TwoFactorMethod::Email => "e-mail",
-            TwoFactorMethod::CustomSoftware => "the site's app",
-            TwoFactorMethod::CustomHardware => "the site's token",
-        })
-        .collect();
-    let phone_only = methods
-        .iter()
-        .all(|m| matches!(m, TwoFactorMethod::Sms | TwoFactorMethod::Call));
-    if phone_only {
-        format!("{} only", words.join(", "))
-    } else {
-        words.join(", ")
     }
 }
 
@@ -336,9 +312,12 @@ mod tests {
 
     #[test]
     fn phone_only_2fa_is_said_so() {
-        assert_eq!(methods(&[TwoFactorMethod::Sms]), "SMS only");
         assert_eq!(
-            methods(&[TwoFactorMethod::Totp, TwoFactorMethod::Sms]),
+            TwoFactorMethod::describe(&[TwoFactorMethod::Sms]),
+            "SMS only"
+        );
+        assert_eq!(
+            TwoFactorMethod::describe(&[TwoFactorMethod::Totp, TwoFactorMethod::Sms]),
             "authenticator app, SMS"
         );
     }

@@ -108,7 +108,7 @@ fn two_factor(a: &Account) -> Option<String> {
     if t.enabled || t.methods.is_empty() {
         return None;
     }
-    let methods = text(&sections::two_factor_methods(&t.methods));
+    let methods = text(&crate::data::TwoFactorMethod::describe(&t.methods));
     Some(match &t.setup {
         Some(setup) => format!("{} ({methods})", link("turn on 2FA", setup)),
         None => format!("turn on 2FA ({methods})"),

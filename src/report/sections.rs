@@ -198,39 +198,11 @@ pub fn two_factor_line(account: &Account) -> Option<String> {
     if two_factor.enabled || two_factor.methods.is_empty() {
         return None;
     }
-    let methods = two_factor_methods(&two_factor.methods);
+    let methods = TwoFactorMethod::describe(&two_factor.methods);
     Some(match &two_factor.setup {
         Some(setup) => format!("turn on 2FA ({methods}): {setup}"),
         None => format!("turn on 2FA ({methods})"),
     })
-}
-
-/// The methods for people, strongest first; SMS / call alone is said as such.
-pub fn two_factor_methods(methods: &[TwoFactorMethod]) -> String {
-    let weak_only = methods
-        .iter()
-        .all(|m| matches!(m, TwoFactorMethod::Sms | TwoFactorMethod::Call));
-    let mut sorted = methods.to_vec();
-    sorted.sort();
-    sorted.dedup();
-    let words: Vec<&str> = sorted.iter().map(|&m| method_name(m)).collect();
-    let mut text = words.join(", ");
-    if weak_only {
-        text.push_str(" only");
-    }
-    text
-}
-
-fn method_name(method: TwoFactorMethod) -> &'static str {
-    match method {
-        TwoFactorMethod::Totp => "authenticator app",
-        TwoFactorMethod::U2f => "security key",
-        TwoFactorMethod::Sms => "SMS",
-        TwoFactorMethod::Call => "phone call",
-        TwoFactorMethod::Email => "e-mail",
-        TwoFactorMethod::CustomSoftware => "the site's app",
-        TwoFactorMethod::CustomHardware => "the site's token",
-    }
 }
 
 /// "in 2 sources: vault.kdbx, chrome.csv" when the account was read from more than one.

@@ -164,10 +164,19 @@ fn wide(rows: &[Row], width: Option<usize>, printer: &mut Printer) -> std::io::R
     for line in lay_out(&header, &widths) {
         printer.line(&line, Some(BOLD))?;
     }
+    // A link too wide for the action column gets a line of its own from the account column,
+    // so it stays whole (clickable) without running past the edge when it fits there.
+    let link_indent = " ".repeat(rank_w + GAP.len());
+    let link_room = width.map_or(usize::MAX, |w| w.saturating_sub(link_indent.len()));
     for row in rows {
         let mut action = wrap(&row.action, action_w);
+        let mut own_line = Vec::new();
         if let Some(link) = &row.link {
-            action.extend(wrap_unbroken(link, action_w));
+            if link.width() <= action_w {
+                action.push(link.clone());
+            } else {
+                own_line = wrap_unbroken(link, link_room);
+            }
         }
         let cells = [
             vec![row.rank.clone()],
@@ -177,6 +186,9 @@ fn wide(rows: &[Row], width: Option<usize>, printer: &mut Printer) -> std::io::R
         ];
         for line in lay_out(&cells, &widths) {
             printer.line(&line, row.colour())?;
+        }
+        for line in own_line {
+            printer.line(&format!("{link_indent}{line}"), row.colour())?;
         }
     }
     Ok(())
