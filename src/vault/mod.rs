@@ -1,5 +1,13 @@
 //! Vault readers: bytes in, [`Vault`] out. Formats are detected from content; every reader
 //! fills a [`VaultBuilder`], which applies the skip rules shared by all formats.
+//!
+//! Reading is bounded (`Limits`) and streams where the format allows: CSV exports are read
+//! row by row after detection from their first 64 KiB ([`read_limited`]). KDBX and KeePass 1
+//! databases cannot be streamed before authentication (the payload is checked as a whole,
+//! by block HMACs or hashes and the end block, and is gzip inside the cipher: no entry can be
+//! trusted before all of it is), zips are read from their central directory at the end, and JSON
+//! exports are recognised from keys anywhere in the document (see `json`): those are read
+//! whole, within `--max-input-size`.
 
 use crate::model::{Entry, EntryId, Format, SkipCounts, SkipReason};
 use crate::secret::Secret;
@@ -169,6 +177,9 @@ pub struct SourceInfo {
     pub logins: usize,
     /// Items not audited, counted by reason.
     pub skipped: SkipCounts,
+    /// What the user should know about this file, one line each (from [`Vault::warnings`]):
+    /// they go into the report's warnings, so JSON consumers see them too.
+    pub warnings: Vec<String>,
 }
 
 /// Moves every vault's entries into one list (entry `source` indexes the returned infos).
@@ -181,6 +192,7 @@ pub fn flatten(vaults: Vec<Vault>) -> (Vec<SourceInfo>, Vec<Entry>) {
             format: vault.format,
             logins: vault.entries.len(),
             skipped: vault.skipped,
+            warnings: vault.warnings,
         });
         entries.extend(vault.entries);
     }
