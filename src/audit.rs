@@ -75,6 +75,12 @@ pub fn run(
     let findings = analyze::run(entries, breach.source, &options.analysis, progress);
     let ranked = rank::rank(entries, &findings, &options.policy);
     let mut report = Report::new(sources, entries, &findings, &ranked, breach.name, now);
+    for source in sources {
+        let name = crate::sanitize::sanitize(&source.name);
+        report
+            .warnings
+            .extend(source.warnings.iter().map(|w| format!("{name}: {w}")));
+    }
     if !options.exact_counts {
         report.hide_exact_counts();
     }

@@ -328,6 +328,7 @@ mod audit_call {
             format: Format::BitwardenJson,
             logins: entries.len(),
             skipped: Default::default(),
+            warnings: Vec::new(),
         }];
         let src = source();
         let breach = Breach {

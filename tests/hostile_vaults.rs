@@ -260,6 +260,20 @@ fn kdbx3_without_header_hash_warns_and_fails_on_an_altered_stream_key() {
     assert_eq!(stderr.matches("not authenticated").count(), 1, "{stderr}");
     let out = audit(&file, &["--quiet"], None);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("not authenticated"));
+    // And in the report's warnings, for JSON consumers (cron, dashboards), once.
+    let out = audit(&file, &["-o", "json", "--quiet"], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let warnings = report["warnings"].as_array().expect("warnings");
+    let header: Vec<_> = warnings
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("not authenticated"))
+        .collect();
+    assert_eq!(header.len(), 1, "{warnings:?}");
+    assert!(
+        header[0].starts_with(&file.display().to_string()),
+        "{header:?}"
+    );
 
     // With a HeaderHash: no warning.
     let signed = keepass_writer::kdbx3(&small_db(), key(), 1_000, "kdbx31");
