@@ -272,9 +272,13 @@ fn osa_within(a: &[u32], b: &[u32], max: usize) -> bool {
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
     // Classic OSA DP over three rows; lengths are bounded by EDIT_MAX_LEN.
     let n = b.len();
-    let mut prev2: Vec<usize> = vec![0; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur: Vec<usize> = vec![0; n + 1];
+    // One allocation for the three rows: this runs once per candidate pair.
+    let mut rows = vec![0usize; 3 * (n + 1)];
+    let (mut prev2, rest) = rows.split_at_mut(n + 1);
+    let (mut prev, mut cur) = rest.split_at_mut(n + 1);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         let mut row_min = cur[0];
@@ -507,7 +511,11 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
                             };
                             for &c in cands {
                                 let me = i as u32;
+                                // A later node that also queries will find this pair itself.
+                                let later_query =
+                                    c > me && prepared[c as usize].chars.len() > SYMDEL_MAX_LEN;
                                 if c == me
+                                    || later_query
                                     || std::mem::replace(&mut verified_by[c as usize], me) == me
                                 {
                                     continue;
