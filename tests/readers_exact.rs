@@ -253,8 +253,11 @@ fn options<'a>(
     }
 }
 
+/// An entry's id, title, password, URLs and group.
+type EntrySummary = (String, String, String, Vec<String>, Vec<String>);
+
 /// What a reader made of each entry, compared between the two paths.
-fn summary(vault: &Vault) -> Vec<(String, String, String, Vec<String>, Vec<String>)> {
+fn summary(vault: &Vault) -> Vec<EntrySummary> {
     vault
         .entries
         .iter()
