@@ -95,6 +95,49 @@ fn adversarial_containment(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Adversarial input for the edit-distance rule (issue 11): `n` passwords of 25 to 128
+/// letters in four length classes; within a class every password is the class's base text
+/// with one of its five blocking segments replaced by random letters. So any two share three
+/// or four of the five segments the pigeonhole index keys on (every pair is a candidate),
+/// while almost none are within two edits. Every 50th password also gets a one-substitution
+/// sibling, so real variants are there to be found.
+fn adversarial_edit(n: usize) -> Vec<String> {
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let mut letter = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let i = (state % 52) as u8;
+        char::from(if i < 26 { b'a' + i } else { b'A' + i - 26 })
+    };
+    let lengths = [25, 59, 93, 128];
+    let bases: Vec<Vec<char>> = lengths
+        .iter()
+        .map(|&l| (0..l).map(|_| letter()).collect())
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        if out.len() == n {
+            break;
+        }
+        let class = i % lengths.len();
+        let mut chars = bases[class].clone();
+        let len = chars.len();
+        let k = (i / lengths.len()) % 5;
+        for c in &mut chars[len * k / 5..len * (k + 1) / 5] {
+            *c = letter();
+        }
+        let password: String = chars.iter().collect();
+        if i % 50 == 0 && out.len() + 1 < n {
+            let mut sibling = chars.clone();
+            sibling[0] = if sibling[0] == 'q' { 'r' } else { 'q' };
+            out.push(sibling.into_iter().collect());
+        }
+        out.push(password);
+    }
+    out
+}
+
 fn bench_adversarial(c: &mut Criterion) {
     let passwords = adversarial_containment(1_200);
     let nodes: Vec<variants::Node<'_>> =
@@ -104,6 +147,14 @@ fn bench_adversarial(c: &mut Criterion) {
     g.bench_function("containment_1200", |b| {
         b.iter(|| black_box(variants::cluster_labels(black_box(&nodes))))
     });
+    for n in [1_200, 5_000] {
+        let passwords = adversarial_edit(n);
+        let nodes: Vec<variants::Node<'_>> =
+            passwords.iter().map(|p| variants::Node::bare(p)).collect();
+        g.bench_function(format!("edit_distance_{n}"), |b| {
+            b.iter(|| black_box(variants::cluster_labels(black_box(&nodes))))
+        });
+    }
     g.finish();
 }
 

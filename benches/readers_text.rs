@@ -198,6 +198,25 @@ fn cpu_times() {
 }
 
 fn main() {
+    // `READERS_TEXT_FILE=PATH`: read one file the way `credaudit audit PATH` reads it (a CSV
+    // export streams), nothing else, for the reader's peak memory under `/usr/bin/time -v`.
+    if let Some(path) = std::env::var_os("READERS_TEXT_FILE") {
+        let mut password = |_: &str| Ok(None);
+        let mut options = ReadOptions {
+            format: None,
+            key_file: None,
+            password: &mut password,
+            include_recycled: false,
+        };
+        let input = credaudit::vault::Input::Path(path.into());
+        let limits = credaudit::vault::Limits::default();
+        let read = credaudit::vault::read_limited(&input, 0, &mut options, &limits);
+        // Report through the exit status only: library benches do not print.
+        std::process::exit(match read {
+            Ok(v) if !v.entries.is_empty() => 0,
+            _ => 1,
+        });
+    }
     if let Ok(spec) = std::env::var("READERS_TEXT_MEM") {
         let (name, n) = spec.split_once(':').unwrap_or((spec.as_str(), "100000"));
         let n: usize = n.parse().unwrap_or(100_000);

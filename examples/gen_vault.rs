@@ -3,7 +3,8 @@
 //! Bitwarden unencrypted JSON export, with the same entries.
 //!
 //! `cargo run --release --example gen_vault -- N OUT_PREFIX`
-//! writes `OUT_PREFIX.xml` and `OUT_PREFIX.json`, and prints what was planted on stderr.
+//! writes `OUT_PREFIX.xml`, `OUT_PREFIX.json` and `OUT_PREFIX.csv` (KeePassXC CSV, current
+//! passwords only), and prints what was planted on stderr.
 //!
 //! Entries: the mix of `benches/common/synth.rs` (random strong, shared in groups of 5, near
 //! variants, weak words, PINs, passphrases; 10% with password history; dates over 2015-2025),
@@ -212,13 +213,50 @@ fn write_bitwarden(entries: &[Entry]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// The same entries as a KeePassXC CSV export (current passwords only: CSV has no history),
+/// for the streaming CSV reader's memory figure (BENCHMARKS.md, "Hostile vaults").
+fn write_keepassxc_csv(entries: &[Entry]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "Group",
+        "Title",
+        "Username",
+        "Password",
+        "URL",
+        "Notes",
+        "TOTP",
+        "Icon",
+        "Last Modified",
+        "Created",
+    ];
+    let mut rows = vec![header.map(str::to_owned).to_vec()];
+    for (i, e) in entries.iter().enumerate() {
+        rows.push(vec![
+            format!("Root/{}", group_of(i)),
+            e.title.clone(),
+            e.username.clone(),
+            e.password.expose().to_owned(),
+            e.urls.first().cloned().unwrap_or_default(),
+            String::new(),
+            String::new(),
+            "0".to_owned(),
+            iso(e.modified),
+            "2015-01-01T00:00:00Z".to_owned(),
+        ]);
+    }
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(n), Some(prefix)) = (
         args.next().and_then(|a| a.parse::<usize>().ok()),
         args.next(),
     ) else {
-        eprintln!("usage: gen_vault N OUT_PREFIX   (writes OUT_PREFIX.xml and OUT_PREFIX.json)");
+        eprintln!("usage: gen_vault N OUT_PREFIX   (writes OUT_PREFIX.xml, .json and .csv)");
         std::process::exit(2);
     };
     let mut entries = synth::entries(n);
@@ -226,15 +264,18 @@ fn main() {
     let prefix = PathBuf::from(prefix);
     let xml = prefix.with_extension("xml");
     let bw = prefix.with_extension("json");
+    let csv = prefix.with_extension("csv");
     if let Err(e) = std::fs::write(&xml, write_xml(&entries))
         .and_then(|()| std::fs::write(&bw, write_bitwarden(&entries)))
+        .and_then(|()| std::fs::write(&csv, write_keepassxc_csv(&entries)))
     {
         eprintln!("gen_vault: cannot write {}: {e}", prefix.display());
         std::process::exit(1);
     }
     eprintln!(
-        "gen_vault: {n} entries -> {} and {}; {planted} entries carry one of {distinct} planted leaked passwords",
+        "gen_vault: {n} entries -> {}, {} and {}; {planted} entries carry one of {distinct} planted leaked passwords",
         xml.display(),
-        bw.display()
+        bw.display(),
+        csv.display()
     );
 }

@@ -89,6 +89,12 @@ pub fn run(
         now,
     );
     report.since = options.analysis.since.map(|t| t.date_naive());
+    for source in sources {
+        let name = crate::sanitize::sanitize(&source.name);
+        report
+            .warnings
+            .extend(source.warnings.iter().map(|w| format!("{name}: {w}")));
+    }
     if !options.exact_counts {
         report.hide_exact_counts();
     }

@@ -200,16 +200,8 @@ fn read_vaults(
     for (index, input) in inputs.iter().enumerate() {
         let read = vault::read_limited(input, index, &mut options, &settings.limits);
         unlocking.borrow_mut().take();
-        let vault = read?;
-        if !settings.output.quiet {
-            for warning in &vault.warnings {
-                eprintln!(
-                    "credaudit: warning: {}: {warning}",
-                    credaudit::sanitize::sanitize(&vault.name)
-                );
-            }
-        }
-        vaults.push(vault);
+        // Its warnings travel in the report (stderr and JSON `warnings`).
+        vaults.push(read?);
     }
     Ok(vaults)
 }

@@ -332,6 +332,7 @@ mod audit_call {
             format: Format::BitwardenJson,
             logins: entries.len(),
             skipped: Default::default(),
+            warnings: Vec::new(),
         }];
         let src = source();
         let breach = Breach {

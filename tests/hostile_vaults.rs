@@ -39,8 +39,8 @@ fn small_db() -> Db {
     }
 }
 
-/// Runs `credaudit audit FILE` with the writer's password, offline, in a child limited to
-/// [`CHILD_MEMORY`] of address space.
+/// Runs `credaudit audit FILE` with the writer's password, offline (the demo corpus unless
+/// `extra` names one), in a child limited to [`CHILD_MEMORY`] of address space.
 fn audit(file: &Path, extra: &[&str], stdin: Option<Vec<u8>>) -> Output {
     let home = tempfile::tempdir().expect("home");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_credaudit"));
@@ -53,7 +53,12 @@ fn audit(file: &Path, extra: &[&str], stdin: Option<Vec<u8>>) -> Output {
         .env_remove("CREDAUDIT_CONFIG")
         .arg("audit")
         .arg(file)
-        .args(["--password-env", "CA_TEST_PW", "--hibp-file", CORPUS])
+        .args(["--password-env", "CA_TEST_PW"])
+        .args(if extra.contains(&"--hibp-file") {
+            &[][..]
+        } else {
+            &["--hibp-file", CORPUS][..]
+        })
         .args(extra)
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -255,6 +260,20 @@ fn kdbx3_without_header_hash_warns_and_fails_on_an_altered_stream_key() {
     assert_eq!(stderr.matches("not authenticated").count(), 1, "{stderr}");
     let out = audit(&file, &["--quiet"], None);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("not authenticated"));
+    // And in the report's warnings, for JSON consumers (cron, dashboards), once.
+    let out = audit(&file, &["-o", "json", "--quiet"], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let warnings = report["warnings"].as_array().expect("warnings");
+    let header: Vec<_> = warnings
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("not authenticated"))
+        .collect();
+    assert_eq!(header.len(), 1, "{warnings:?}");
+    assert!(
+        header[0].starts_with(&file.display().to_string()),
+        "{header:?}"
+    );
 
     // With a HeaderHash: no warning.
     let signed = keepass_writer::kdbx3(&small_db(), key(), 1_000, "kdbx31");
@@ -370,4 +389,115 @@ fn an_over_long_password_is_its_own_finding() {
         "{:?}",
         row.reasons.iter().map(|r| r.code).collect::<Vec<_>>()
     );
+}
+
+/// A KDBX saved with memory protection off (KeePassXC: Database settings, Security) holds
+/// passwords as plain `<Value>` text. Through the binary, in KDBX 3.1 and 4: `" spaced "`
+/// is breached by its exact bytes and not reused with `"spaced"`; a value with tabs, inner
+/// spaces and newlines is breached by its exact bytes; a password of spaces is audited.
+#[test]
+fn kdbx_with_memory_protection_off_is_read_byte_exact() {
+    use sha1::Digest as _;
+    const SPACED: &str = " correct horse staple ";
+    const BARE: &str = "correct horse staple";
+    const TABBED: &str = "\tleft  inner\nnext line ";
+    const SPACES: &str = "     ";
+    let mut root = Group::new(100, "Root");
+    root.items = vec![
+        Item::new(1, "Spaced", "alice", SPACED),
+        Item::new(2, "Bare", "alice", BARE),
+        Item::new(3, "Tabbed", "alice", TABBED),
+        Item::new(4, "Spaces", "alice", SPACES),
+    ];
+    let db = Db {
+        root,
+        recycle_bin: None,
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    // A corpus that lists only the exact spaced and tabbed values.
+    let mut lines: Vec<String> = [SPACED, TABBED]
+        .iter()
+        .map(|p| {
+            let hash: String = sha1::Sha1::digest(p.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02X}"))
+                .collect();
+            format!("{hash}:42")
+        })
+        .collect();
+    lines.sort();
+    let corpus = write(
+        dir.path(),
+        "corpus.txt",
+        (lines.join("\n") + "\n").as_bytes(),
+    );
+    let corpus = corpus.to_str().expect("utf-8 path");
+    let files = [
+        (
+            "plain3.kdbx",
+            keepass_writer::kdbx3_with(
+                &db,
+                key(),
+                1_000,
+                "plain3",
+                &Kdbx3Quirks {
+                    unprotected: true,
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "plain4.kdbx",
+            keepass_writer::kdbx4_with(&db, key(), Kdf4::Aes { rounds: 1_000 }, 1, "plain4", true),
+        ),
+    ];
+    for (name, bytes) in files {
+        let file = write(dir.path(), name, &bytes);
+        let out = audit(&file, &["-o", "json", "--hibp-file", corpus], None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let codes = |title: &str| -> Vec<String> {
+            report["accounts"]
+                .as_array()
+                .expect("accounts")
+                .iter()
+                .find(|a| a["title"] == title)
+                .map(|a| {
+                    a["reasons"]
+                        .as_array()
+                        .expect("reasons")
+                        .iter()
+                        .map(|r| r["code"].as_str().expect("code").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let spaced = codes("Spaced");
+        assert!(
+            spaced.contains(&"breached".to_owned()),
+            "{name}: {spaced:?}"
+        );
+        assert!(
+            !spaced.iter().any(|c| c.contains("reused")),
+            "{name}: {spaced:?}"
+        );
+        let bare = codes("Bare");
+        assert!(!bare.contains(&"breached".to_owned()), "{name}: {bare:?}");
+        assert!(
+            !bare.iter().any(|c| c.contains("reused")),
+            "{name}: {bare:?}"
+        );
+        let tabbed = codes("Tabbed");
+        assert!(
+            tabbed.contains(&"breached".to_owned()),
+            "{name}: {tabbed:?}"
+        );
+        let spaces = codes("Spaces");
+        assert!(spaces.contains(&"weak".to_owned()), "{name}: {spaces:?}");
+        assert!(
+            !stderr.contains(SPACED.trim()) && !String::from_utf8_lossy(&out.stdout).contains(BARE),
+            "{name}: no password printed"
+        );
+    }
 }

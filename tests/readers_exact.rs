@@ -1,14 +1,15 @@
 //! Byte-exact values in every reader (issue 11): a password, username and URL with leading,
 //! trailing and inner spaces, tabs and newlines read back exactly as written, in every CSV
-//! and JSON export, the KeePass XML export and KDBX (protected values; unprotected values
-//! go through the same XML reader, `src/vault/keepass/xml.rs` unit tests).
+//! and JSON export, the KeePass XML export and KDBX 3.1 and 4, with passwords protected and
+//! with memory protection off (plain `<Value>` text); and the same values when a CSV export
+//! is streamed from a file rather than read from memory.
 
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 
 use credaudit::model::Format;
 use credaudit::secret::Secret;
-use credaudit::vault::{ReadOptions, read_bytes};
+use credaudit::vault::{Input, Limits, ReadOptions, Vault, read_bytes, read_limited};
 use std::io::Write;
 
 const PASSWORD: &str = " pa ss\tw\nrd ";
@@ -166,6 +167,31 @@ fn cases() -> Vec<(Format, Vec<u8>)> {
             Format::Kdbx,
             keepass_writer::kdbx4(&db, key, keepass_writer::Kdf4::Aes { rounds: 1_000 }, 0, "exact4"),
         ),
+        // Memory protection off: the password is plain `<Value>` text inside the payload.
+        (
+            Format::Kdbx,
+            keepass_writer::kdbx3_with(
+                &db,
+                key,
+                1_000,
+                "exact3-plain",
+                &keepass_writer::Kdbx3Quirks {
+                    unprotected: true,
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            Format::Kdbx,
+            keepass_writer::kdbx4_with(
+                &db,
+                key,
+                keepass_writer::Kdf4::Aes { rounds: 1_000 },
+                1,
+                "exact4-plain",
+                true,
+            ),
+        ),
     ]
 }
 
@@ -214,4 +240,125 @@ fn every_reader_keeps_passwords_usernames_and_urls_byte_exact() {
         "not byte-exact:\n{}",
         failures.join("\n")
     );
+}
+
+fn options<'a>(
+    password: &'a mut dyn FnMut(&str) -> Result<Option<Secret>, credaudit::vault::FormatError>,
+) -> ReadOptions<'a> {
+    ReadOptions {
+        format: None,
+        key_file: None,
+        password,
+        include_recycled: false,
+    }
+}
+
+/// An entry's id, title, password, URLs and group.
+type EntrySummary = (String, String, String, Vec<String>, Vec<String>);
+
+/// What a reader made of each entry, compared between the two paths.
+fn summary(vault: &Vault) -> Vec<EntrySummary> {
+    vault
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.id.0.clone(),
+                e.title.clone(),
+                e.password.expose().to_owned(),
+                e.urls.clone(),
+                e.group.clone(),
+            )
+        })
+        .collect()
+}
+
+/// A CSV export is streamed from a file (detected from its first 64 KiB, rows mapped as they
+/// come): the same entries and values as the in-memory reader, for every CSV format, with a
+/// file far larger than the first chunk and a byte-order mark in front.
+#[test]
+fn csv_exports_streamed_from_a_file_read_as_from_memory() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut no_password = |_: &str| Ok(None);
+    let mut checked = 0;
+    for (format, bytes) in cases() {
+        if !format.name().ends_with("-csv") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).expect("utf-8");
+        let (header, row) = text.split_once('\n').expect("header line");
+        let big = format!("\u{feff}{header}\r\n{}", row.repeat(6_000));
+        assert!(
+            big.len() > 4 * (64 << 10),
+            "{format}: crosses the first chunk"
+        );
+        let path = dir.path().join(format!("{}.csv", format.name()));
+        std::fs::write(&path, &big).expect("write");
+
+        let in_memory = read_bytes("x", big.as_bytes(), 0, &mut options(&mut no_password))
+            .expect("reads from memory");
+        let streamed = read_limited(
+            &Input::Path(path),
+            0,
+            &mut options(&mut no_password),
+            &Limits::default(),
+        )
+        .unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert_eq!(streamed.format, format);
+        assert_eq!(streamed.entries.len(), 6_000, "{format}");
+        assert_eq!(streamed.skipped, in_memory.skipped, "{format}");
+        assert!(
+            summary(&streamed) == summary(&in_memory),
+            "{format}: streamed entries differ"
+        );
+        assert_eq!(streamed.entries[5_999].password.expose(), PASSWORD);
+        assert_eq!(streamed.entries[5_999].username, USERNAME);
+        checked += 1;
+    }
+    assert_eq!(checked, 11, "every CSV format");
+}
+
+/// A CSV whose header does not end within the first 64 KiB is read whole (the detection
+/// needs the whole header), and still reads; a malformed row past the first chunk is the
+/// same one-line error with its line number as from memory.
+#[test]
+fn csv_streaming_falls_back_and_fails_like_the_in_memory_reader() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut no_password = |_: &str| Ok(None);
+    let long_header = format!(
+        "type,name,login_uri,login_username,login_password,{}\n",
+        "x".repeat(70 << 10)
+    );
+    let text = format!("{long_header}login,T,https://a.example,u,{}\n", q(PASSWORD));
+    let path = dir.path().join("long-header.csv");
+    std::fs::write(&path, &text).expect("write");
+    let vault = read_limited(
+        &Input::Path(path),
+        0,
+        &mut options(&mut no_password),
+        &Limits::default(),
+    )
+    .expect("reads whole");
+    assert_eq!(vault.format, Format::BitwardenCsv);
+    assert_eq!(vault.entries.len(), 1);
+    assert_eq!(vault.entries[0].password.expose(), PASSWORD);
+
+    let mut bad = b"name,url,username,password\n".to_vec();
+    bad.extend("T,https://a.example,u,pw-123456\n".repeat(4_000).bytes());
+    bad.extend(b"T,https://a.example,u,\xff\xfe\n");
+    let in_memory = read_bytes("bad", &bad, 0, &mut options(&mut no_password))
+        .expect_err("invalid UTF-8")
+        .to_string();
+    assert!(in_memory.contains("line 4002"), "{in_memory}");
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, &bad).expect("write");
+    let streamed = read_limited(
+        &Input::Path(path),
+        0,
+        &mut options(&mut no_password),
+        &Limits::default(),
+    )
+    .expect_err("invalid UTF-8")
+    .to_string();
+    assert!(streamed.ends_with(&in_memory), "{streamed} / {in_memory}");
 }

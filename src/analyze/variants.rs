@@ -259,11 +259,26 @@ fn osa_within(a: &[u32], b: &[u32], max: usize) -> bool {
     if a.len().abs_diff(b.len()) > max {
         return false;
     }
+    // A common prefix and suffix never change the distance (rapidfuzz strips them for OSA
+    // too): near-identical long passwords, the adversarial case, then cost a few cells.
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
     // Classic OSA DP over three rows; lengths are bounded by EDIT_MAX_LEN.
     let n = b.len();
-    let mut prev2: Vec<usize> = vec![0; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur: Vec<usize> = vec![0; n + 1];
+    // One allocation for the three rows: this runs once per candidate pair.
+    let mut rows = vec![0usize; 3 * (n + 1)];
+    let (mut prev2, rest) = rows.split_at_mut(n + 1);
+    let (mut prev, mut cur) = rest.split_at_mut(n + 1);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         let mut row_min = cur[0];
@@ -472,6 +487,9 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
             }
         }
         if !index.is_empty() {
+            // The query that last verified each node: a candidate found through several
+            // segments, lengths and shifts is verified once per query, not up to 125 times.
+            let mut verified_by: Vec<u32> = vec![u32::MAX; n];
             for (i, p) in prepared.iter().enumerate() {
                 let lt = p.chars.len();
                 if !edit_eligible(p) || lt <= SYMDEL_MAX_LEN {
@@ -493,8 +511,16 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
                             };
                             for &c in cands {
                                 let me = i as u32;
-                                if c != me && !uf.same(c, me) && edit_rule(&prepared[c as usize], p)
+                                // A later node that also queries will find this pair itself.
+                                let later_query =
+                                    c > me && prepared[c as usize].chars.len() > SYMDEL_MAX_LEN;
+                                if c == me
+                                    || later_query
+                                    || std::mem::replace(&mut verified_by[c as usize], me) == me
                                 {
+                                    continue;
+                                }
+                                if !uf.same(c, me) && edit_rule(&prepared[c as usize], p) {
                                     uf.union(c, me);
                                 }
                             }
@@ -665,6 +691,91 @@ mod tests {
             !group_labels(&labels).is_empty(),
             "the real containments pair"
         );
+    }
+
+    /// Issue 11: long passwords that share three or four of their five blocking segments
+    /// (every pair a candidate, almost none within two edits) cluster exactly as pairwise.
+    #[test]
+    fn adversarial_edit_distance_matches_pairwise() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let mut letter = || char::from(b'a' + rng.random_range(0..4u8));
+        let base: Vec<char> = (0..60).map(|_| letter()).collect();
+        let mut pws: Vec<String> = Vec::new();
+        for i in 0..200 {
+            let mut chars = base.clone();
+            let k = i % 5;
+            // Two or three changed characters inside one segment: some pairs are real
+            // variants, most are not, and all share the other segments.
+            for _ in 0..2 + i % 2 {
+                let at = 60 * k / 5 + (letter() as usize) % 12;
+                chars[at] = letter();
+            }
+            if i % 7 == 0 {
+                chars.insert(30, letter());
+            }
+            pws.push(chars.into_iter().collect());
+        }
+        pws.sort();
+        pws.dedup();
+        let nodes: Vec<Node<'_>> = pws.iter().map(|p| Node::bare(p)).collect();
+        let labels = cluster_labels(&nodes);
+        let mut uf = UnionFind::new(nodes.len());
+        for a in 0..nodes.len() {
+            for b in a + 1..nodes.len() {
+                if is_variant(&nodes[a], &nodes[b]) {
+                    uf.union(a as u32, b as u32);
+                }
+            }
+        }
+        let expected: Vec<usize> = (0..nodes.len() as u32)
+            .map(|i| uf.find(i) as usize)
+            .collect();
+        assert_eq!(group_labels(&labels), group_labels(&expected));
+        assert!(!group_labels(&labels).is_empty(), "real variants pair");
+    }
+
+    /// Stripping the common prefix and suffix gives the same answer as the full OSA table.
+    #[test]
+    fn osa_with_common_affixes_stripped_matches_the_full_table() {
+        use rand::{Rng, SeedableRng};
+        fn full(a: &[u32], b: &[u32]) -> usize {
+            let (n, m) = (a.len(), b.len());
+            let mut d = vec![vec![0usize; m + 1]; n + 1];
+            for (i, row) in d.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            for (j, cell) in d[0].iter_mut().enumerate() {
+                *cell = j;
+            }
+            for i in 1..=n {
+                for j in 1..=m {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    let mut v = (d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1)
+                        .min(d[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        v = v.min(d[i - 2][j - 2] + 1);
+                    }
+                    d[i][j] = v;
+                }
+            }
+            d[n][m]
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        for _ in 0..50_000 {
+            let la = rng.random_range(0..9);
+            let lb = rng.random_range(0..9);
+            let a: Vec<u32> = (0..la).map(|_| rng.random_range(0..3)).collect();
+            let b: Vec<u32> = (0..lb).map(|_| rng.random_range(0..3)).collect();
+            for max in 0..=2 {
+                assert_eq!(
+                    osa_within(&a, &b, max),
+                    full(&a, &b) <= max,
+                    "{a:?} {b:?} {max}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -12,14 +12,26 @@ use crate::secret::Secret;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashMap;
 
-/// Reads a CSV export of `format` into `builder`.
+/// Reads a CSV export of `format`, in memory, into `builder`.
 pub fn read(bytes: &[u8], format: Format, builder: &mut VaultBuilder) -> Result<(), FormatError> {
+    read_from(strip_bom(bytes), format, builder)
+}
+
+/// Reads a CSV export of `format` from a stream (after any byte-order mark) into `builder`,
+/// one row at a time: only the current record and the csv crate's 8 KiB read buffer are in
+/// memory besides the entries (neither is wiped: the crate owns them; core dumps and swap
+/// are dealt with process-wide, see the README's privacy section). A read error of the
+/// stream (including the input-size cap) is its one-line message.
+pub fn read_from<R: std::io::Read>(
+    input: R,
+    format: Format,
+    builder: &mut VaultBuilder,
+) -> Result<(), FormatError> {
     let spec = Spec::of(format)?;
-    let text = strip_bom(bytes);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text);
+        .from_reader(input);
     let mut record = ::csv::ByteRecord::new();
 
     let columns = loop {
@@ -109,11 +121,14 @@ fn login(entry: Entry) -> Result<Mapped, FormatError> {
     Ok(Mapped::Login(Box::new(entry)))
 }
 
-fn next_record(
-    reader: &mut ::csv::Reader<&[u8]>,
+fn next_record<R: std::io::Read>(
+    reader: &mut ::csv::Reader<R>,
     record: &mut ::csv::ByteRecord,
 ) -> Result<bool, FormatError> {
     reader.read_byte_record(record).map_err(|e| {
+        if let ::csv::ErrorKind::Io(cause) = e.kind() {
+            return FormatError::Invalid(cause.to_string());
+        }
         let line = e.position().map(|p| p.line()).unwrap_or_default();
         FormatError::Invalid(format!("malformed CSV near line {line}"))
     })

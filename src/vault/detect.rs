@@ -270,6 +270,39 @@ fn detect_json(text: &[u8]) -> Result<Format, FormatError> {
     Err(FormatError::Unknown)
 }
 
+/// The CSV format of an input from its first bytes alone, so the CSV reader can stream the
+/// rest: `Some` only when [`detect`] on the whole input could say nothing else, i.e. the
+/// prefix is text, detects as a CSV format, and holds the whole header record (it ends
+/// before the prefix does, unless the prefix is the whole input). `None` means "read whole".
+pub fn csv_format_of_prefix(prefix: &[u8], is_whole: bool) -> Option<Format> {
+    let text = strip_bom(prefix);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
+    if matches!(first, b'<' | b'{')
+        || prefix.starts_with(&KEEPASS_SIG1)
+        || prefix.starts_with(b"PK")
+    {
+        return None;
+    }
+    let format = detect(prefix).ok()?;
+    if is_whole {
+        return Some(format);
+    }
+    // Where the header record ends: it must end inside the prefix, or the rest of it (and so
+    // the detection) is not known yet.
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut record = ::csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).ok()? {
+        if !record.iter().all(<[u8]>::is_empty) {
+            let end = reader.position().byte();
+            return (end < text.len() as u64).then_some(format);
+        }
+    }
+    None
+}
+
 /// The first CSV record, lower-cased and trimmed.
 pub(crate) fn csv_header(text: &[u8]) -> Option<Vec<String>> {
     let mut reader = ::csv::ReaderBuilder::new()
@@ -487,6 +520,30 @@ mod tests {
             Ok(Format::LastpassCsv)
         ));
         assert!(matches!(csv("a,b,c\n1,2,3\n"), Err(FormatError::Unknown)));
+    }
+
+    #[test]
+    fn csv_from_a_prefix_only_with_its_whole_header() {
+        let text = "name,url,username,password\nT,u,n,p\n";
+        assert_eq!(
+            csv_format_of_prefix(text.as_bytes(), false),
+            Some(Format::ChromeCsv)
+        );
+        // The prefix ends inside the header: the rest of it could change the format.
+        assert_eq!(csv_format_of_prefix(&text.as_bytes()[..20], false), None);
+        assert_eq!(csv_format_of_prefix(&text.as_bytes()[..27], false), None);
+        assert_eq!(
+            csv_format_of_prefix(&text.as_bytes()[..27], true),
+            Some(Format::ChromeCsv)
+        );
+        for other in [
+            &b"<KeePassFile>"[..],
+            b"{\"items\":[]}",
+            b"PK\x03\x04",
+            b" \n ",
+        ] {
+            assert_eq!(csv_format_of_prefix(other, true), None);
+        }
     }
 
     #[test]

@@ -4,6 +4,15 @@
 //! Every reader deserializes into lenient structs (see `lenient`): unknown keys are ignored,
 //! any scalar may be `null`, missing or of an unexpected type. Parse errors are reported with
 //! their line and column only, never with the offending text (it could be a password).
+//!
+//! **Not streamed** (unlike the CSV readers), on purpose: a JSON export is recognised only
+//! from its top-level keys, which may come in any order and anywhere in the document (a
+//! Bitwarden `encrypted` flag after a megabyte of `items`), so detection has to see the whole
+//! input, and stdin cannot be read twice. A password-protected Bitwarden export is one
+//! encrypted string that must be whole before it can be decrypted, and the 1PUX and Proton
+//! zips are indexed from their end. The readers already deserialize into typed lenient
+//! structs (no `serde_json::Value` tree), so the whole input costs one buffer, bounded by
+//! `--max-input-size` and wiped on drop, next to the items it becomes.
 
 use super::{FormatError, ReadOptions, VaultBuilder};
 use crate::model::{Format, PastPassword, Timestamp};

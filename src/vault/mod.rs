@@ -1,5 +1,13 @@
 //! Vault readers: bytes in, [`Vault`] out. Formats are detected from content; every reader
 //! fills a [`VaultBuilder`], which applies the skip rules shared by all formats.
+//!
+//! Reading is bounded (`Limits`) and streams where the format allows: CSV exports are read
+//! row by row after detection from their first 64 KiB ([`read_limited`]). KDBX and KeePass 1
+//! databases cannot be streamed before authentication (the payload is checked as a whole,
+//! by block HMACs or hashes and the end block, and is gzip inside the cipher: no entry can be
+//! trusted before all of it is), zips are read from their central directory at the end, and JSON
+//! exports are recognised from keys anywhere in the document (see `json`): those are read
+//! whole, within `--max-input-size`.
 
 use crate::model::{Entry, EntryId, Format, PersonalItem, SkipCounts, SkipReason};
 use crate::secret::Secret;
@@ -172,6 +180,9 @@ pub struct SourceInfo {
     pub logins: usize,
     /// Items not audited, counted by reason.
     pub skipped: SkipCounts,
+    /// What the user should know about this file, one line each (from [`Vault::warnings`]):
+    /// they go into the report's warnings, so JSON consumers see them too.
+    pub warnings: Vec<String>,
 }
 
 /// Moves every vault's entries into one list (entry `source` indexes the returned infos).
@@ -184,6 +195,7 @@ pub fn flatten(vaults: Vec<Vault>) -> (Vec<SourceInfo>, Vec<Entry>) {
             format: vault.format,
             logins: vault.entries.len(),
             skipped: vault.skipped,
+            warnings: vault.warnings,
         });
         entries.extend(vault.entries);
     }
@@ -363,7 +375,8 @@ fn is_reference(password: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("{REF:"))
 }
 
-/// How much of an input is read before deciding it is binary junk rather than a vault.
+/// How much of an input is read before deciding it is binary junk rather than a vault, and
+/// what format detection sees before a CSV export is streamed.
 const SNIFF_BYTES: u64 = 64 << 10;
 
 /// Reads the raw bytes of an input with the default [`Limits`]. The buffer is wiped on drop.
@@ -376,19 +389,52 @@ pub fn load(input: &Input) -> Result<Zeroizing<Vec<u8>>, ReadError> {
 /// (e.g. `/dev/zero`) is refused after its first 64 KiB; a stream (stdin, a device) is
 /// refused once it passes the cap. The buffer is wiped on drop.
 pub fn load_limited(input: &Input, limits: &Limits) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    open_limited(input, limits)?.read_whole()
+}
+
+/// An input opened for reading: its first bytes (for detection), and the rest as a stream
+/// that fails once the whole input passes the cap.
+struct Opened {
+    name: String,
+    head: Zeroizing<Vec<u8>>,
+    /// Whether `head` is the whole input (the stream ended before the sniff size).
+    head_is_whole: bool,
+    rest: Capped<Box<dyn std::io::Read>>,
+}
+
+impl Opened {
+    /// The whole input in one buffer, wiped on drop.
+    fn read_whole(mut self) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+        use std::io::Read;
+        let mut buf = std::mem::take(&mut self.head);
+        if !self.head_is_whole {
+            self.rest.read_to_end(&mut buf).map_err(|cause| {
+                match InputTooLarge::message_of(&cause) {
+                    Some(message) => ReadError::Format {
+                        name: self.name.clone(),
+                        cause: FormatError::Invalid(message),
+                    },
+                    None => ReadError::Io {
+                        name: self.name.clone(),
+                        cause,
+                    },
+                }
+            })?;
+        }
+        Ok(buf)
+    }
+}
+
+/// Opens an input within `limits`: refuses a directory, a regular file over the cap (by its
+/// size) and binary junk (from its first 64 KiB); reads those first bytes.
+fn open_limited(input: &Input, limits: &Limits) -> Result<Opened, ReadError> {
     use std::io::Read;
     let name = input.display_name();
     let io_error = |cause| ReadError::Io {
         name: name.clone(),
         cause,
     };
-    let too_large = |what: String| ReadError::Format {
-        name: name.clone(),
-        cause: FormatError::Invalid(format!(
-            "{what}, more than the {} MiB read from one input (--max-input-size MIB raises it)",
-            limits.max_input_bytes >> 20
-        )),
-    };
+    let too_large = |what: &str| InputTooLarge::message(what, limits);
     let mut source: Box<dyn Read> = match input {
         Input::Stdin => Box::new(std::io::stdin().lock()),
         Input::Path(path) => {
@@ -400,31 +446,100 @@ pub fn load_limited(input: &Input, limits: &Limits) -> Result<Zeroizing<Vec<u8>>
             let file = std::fs::File::open(path).map_err(io_error)?;
             let meta = file.metadata().map_err(io_error)?;
             if meta.is_file() && meta.len() > limits.max_input_bytes {
-                return Err(too_large(format!("the file is {} MiB", meta.len() >> 20)));
+                return Err(ReadError::Format {
+                    name: name.clone(),
+                    cause: FormatError::Invalid(too_large(&format!(
+                        "the file is {} MiB",
+                        meta.len() >> 20
+                    ))),
+                });
             }
             Box::new(file)
         }
     };
-    let mut buf = Zeroizing::new(Vec::new());
+    let sniff = SNIFF_BYTES.min(limits.max_input_bytes);
+    let mut head = Zeroizing::new(Vec::new());
     (&mut source)
-        .take(SNIFF_BYTES.min(limits.max_input_bytes))
-        .read_to_end(&mut buf)
+        .take(sniff)
+        .read_to_end(&mut head)
         .map_err(io_error)?;
-    if detect::is_binary_non_vault(&buf) {
+    if detect::is_binary_non_vault(&head) {
         return Err(ReadError::Format {
             name,
             cause: FormatError::Unknown,
         });
     }
-    let rest = limits
-        .max_input_bytes
-        .saturating_add(1)
-        .saturating_sub(buf.len() as u64);
-    source.take(rest).read_to_end(&mut buf).map_err(io_error)?;
-    if buf.len() as u64 > limits.max_input_bytes {
-        return Err(too_large("the input is larger".to_owned()));
+    let head_is_whole = (head.len() as u64) < sniff;
+    let rest = Capped {
+        inner: source,
+        left: limits.max_input_bytes.saturating_sub(head.len() as u64),
+        too_large: too_large("the input is larger"),
+    };
+    Ok(Opened {
+        name,
+        head,
+        head_is_whole,
+        rest,
+    })
+}
+
+/// The error a [`Capped`] stream fails with once the input passes `--max-input-size`.
+#[derive(Debug)]
+struct InputTooLarge(String);
+
+impl std::fmt::Display for InputTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
-    Ok(buf)
+}
+
+impl std::error::Error for InputTooLarge {}
+
+impl InputTooLarge {
+    fn message(what: &str, limits: &Limits) -> String {
+        format!(
+            "{what}, more than the {} MiB read from one input (--max-input-size MIB raises it)",
+            limits.max_input_bytes >> 20
+        )
+    }
+
+    /// The one-line message, when `error` is this one.
+    fn message_of(error: &std::io::Error) -> Option<String> {
+        error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<InputTooLarge>())
+            .map(|e| e.0.clone())
+    }
+}
+
+/// A stream that reads at most `left` more bytes and fails with [`InputTooLarge`] when there
+/// is more, so a reader that streams stops at the cap as the whole-input path does.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    too_large: String,
+}
+
+impl<R: std::io::Read> std::io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the cap: one more byte means the input is over it.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(InputTooLarge(self.too_large.clone()))),
+            };
+        }
+        let most = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..most])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// Reads one input as the `source`-th vault of the run, with the default [`Limits`].
@@ -437,16 +552,59 @@ pub fn read(
 }
 
 /// Reads one input as the `source`-th vault of the run, within `limits`.
+///
+/// A CSV export is streamed: its format is detected from the first 64 KiB (the header
+/// record must end there), then rows are read and mapped as they arrive, so the input is
+/// never whole in memory. Every other format is read whole first (within the cap): a KDBX
+/// or KeePass 1 database, a password-protected Bitwarden export and a zip are authenticated
+/// or indexed from their end before any entry can be read, an XML export goes through the
+/// one KeePass reader, and a JSON export is recognised only from its top-level keys, which
+/// may come anywhere in the document (see `json`).
 pub fn read_limited(
     input: &Input,
     source: usize,
     options: &mut ReadOptions<'_>,
     limits: &Limits,
 ) -> Result<Vault, ReadError> {
-    let bytes = load_limited(input, limits)?;
+    let opened = open_limited(input, limits)?;
+    if let Some(format) = streamed_csv_format(&opened, options.format) {
+        return read_csv_stream(opened, format, source, options);
+    }
+    let bytes = opened.read_whole()?;
     let name = input.display_name();
     read_bytes_limited(&name, &bytes, source, options, limits)
         .map_err(|cause| ReadError::Format { name, cause })
+}
+
+/// The CSV format of an opened input when it can be streamed: forced by `--format` or
+/// detected from a first chunk that holds the whole header record. Zips go the whole way.
+fn streamed_csv_format(opened: &Opened, forced: Option<Format>) -> Option<Format> {
+    if opened.head.is_empty() || zip::is_zip(&opened.head) {
+        return None;
+    }
+    let format = match forced {
+        Some(format) => format,
+        None => detect::csv_format_of_prefix(&opened.head, opened.head_is_whole)?,
+    };
+    matches!(reader_of(format), Reader::Csv).then_some(format)
+}
+
+fn read_csv_stream(
+    opened: Opened,
+    format: Format,
+    source: usize,
+    options: &ReadOptions<'_>,
+) -> Result<Vault, ReadError> {
+    use std::io::Read;
+    let Opened {
+        name, head, rest, ..
+    } = opened;
+    let mut builder = VaultBuilder::new(source, options.include_recycled);
+    let stream = detect::strip_bom(&head).chain(rest);
+    match csv::read_from(stream, format, &mut builder) {
+        Ok(()) => Ok(builder.finish(name, format)),
+        Err(cause) => Err(ReadError::Format { name, cause }),
+    }
 }
 
 /// Reads a vault from bytes already in memory, with the default [`Limits`].

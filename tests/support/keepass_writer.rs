@@ -285,10 +285,14 @@ struct XmlWriter<'a> {
     out: String,
     times: Times,
     protect: Protect<'a>,
+    /// Memory protection off (KeePassXC: Database settings, Security): every value is plain
+    /// `<Value>` text, passwords included.
+    unprotected: bool,
 }
 
 impl XmlWriter<'_> {
     fn string(&mut self, key: &str, value: &str, protected: bool) {
+        let protected = protected && !self.unprotected;
         let value = match (&mut self.protect, protected) {
             (Protect::Stream(apply), true) => {
                 let mut bytes = value.as_bytes().to_vec();
@@ -401,6 +405,7 @@ pub fn export_xml(db: &Db) -> String {
         out: String::new(),
         times: Times::Iso,
         protect: Protect::Export,
+        unprotected: false,
     }
     .document(db, None)
 }
@@ -560,6 +565,8 @@ pub struct Kdbx3Quirks {
     pub end_block_hash: [u8; 32],
     /// Added to the end block's index (1 in a valid one-block file).
     pub end_block_index_offset: u32,
+    /// Memory protection off: passwords written as plain `<Value>` text.
+    pub unprotected: bool,
 }
 
 /// [`kdbx3`] with [`Kdbx3Quirks`].
@@ -607,6 +614,7 @@ pub fn kdbx3_with(
         out: String::new(),
         times: Times::Iso,
         protect: Protect::Stream(&mut apply),
+        unprotected: quirks.unprotected,
     }
     .document(db, Some(&header_hash).filter(|_| !quirks.no_header_hash));
 
@@ -658,6 +666,18 @@ fn variant_dictionary(items: &[(u8, &str, Vec<u8>)]) -> Vec<u8> {
 
 /// KDBX 4.`minor`: AES-256, gzip, ChaCha20 inner stream, base64 times.
 pub fn kdbx4(db: &Db, key: Key<'_>, kdf: Kdf4, minor: u16, label: &str) -> Vec<u8> {
+    kdbx4_with(db, key, kdf, minor, label, false)
+}
+
+/// [`kdbx4`] with memory protection off (`unprotected`): passwords as plain `<Value>` text.
+pub fn kdbx4_with(
+    db: &Db,
+    key: Key<'_>,
+    kdf: Kdf4,
+    minor: u16,
+    label: &str,
+    unprotected: bool,
+) -> Vec<u8> {
     let master_seed = seeded(label, "master seed", 32);
     let kdf_seed = seeded(label, "kdf seed", 32);
     let iv = seeded(label, "iv", 16);
@@ -732,6 +752,7 @@ pub fn kdbx4(db: &Db, key: Key<'_>, kdf: Kdf4, minor: u16, label: &str) -> Vec<u
         out: String::new(),
         times: Times::Base64,
         protect: Protect::Stream(&mut apply),
+        unprotected,
     }
     .document(db, None);
 
