@@ -167,6 +167,10 @@ fn details(a: &Account, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn warnings(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(credit) = sections::data_credit(report) {
+        writeln!(out)?;
+        writeln!(out, "_{}_", text(credit))?;
+    }
     if !report.warnings.is_empty() {
         writeln!(out)?;
         writeln!(out, "## Warnings")?;

@@ -215,3 +215,13 @@ pub fn sources_label(account: &Account) -> Option<String> {
         )
     })
 }
+
+/// The attribution the Passkeys Directory's licence (CC BY 4.0) asks for wherever its data is
+/// shown: one line under a report that shows passkey support.
+pub fn data_credit(report: &Report) -> Option<&'static str> {
+    report
+        .accounts
+        .iter()
+        .any(|a| a.passkey.is_some())
+        .then_some("passkey support: Passkeys Directory by 2factorauth (CC BY 4.0)")
+}

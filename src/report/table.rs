@@ -266,6 +266,9 @@ fn footer(report: &Report, plan: &Plan, printer: &mut Printer) -> std::io::Resul
     if let Some(line) = unchecked_line(report) {
         printer.wrapped(&line, "", "    ", None)?;
     }
+    if let Some(credit) = sections::data_credit(report) {
+        printer.line(credit, Some(DIM))?;
+    }
     printer.line("", None)?;
     // The summary stays one line, whatever the width: scripts and cron filters grep it.
     printer.line(&summary_line(report), Some(DIM))?;
