@@ -116,6 +116,12 @@ pub fn run(
         report.site_breaches_incomplete = Some(why);
     }
 
+    if !findings.variants_complete {
+        report.warnings.push(format!(
+            "near-variant check stopped after {} comparisons (a vault of unusually many look-alike long passwords): some near variants may be missing",
+            analyze::variants::EDIT_CHECK_BUDGET
+        ));
+    }
     for error in &findings.compromised_errors {
         report.warnings.push(error.to_string());
     }

@@ -222,6 +222,9 @@ pub struct Findings {
     pub groups: Vec<groups::LinkGroup>,
     /// The incident date the analysis used (`--since`).
     pub since: Option<Timestamp>,
+    /// False when the near-variant rule stopped at its work budget
+    /// ([`variants::EDIT_CHECK_BUDGET`]): some near variants may be missing.
+    pub variants_complete: bool,
 }
 
 /// Runs every analyzer. `breach` is `None` when breach checks are off.
@@ -274,12 +277,12 @@ pub fn run(
 
     // The breach check waits on the network or the disk: run it on its own thread while the
     // CPU-bound analyzers use the rayon pool.
-    let (strengths, labels, verdicts) = std::thread::scope(|scope| {
+    let (strengths, clustering, verdicts) = std::thread::scope(|scope| {
         let lookups = breach.map(|source| {
             let index = &index;
             scope.spawn(move || breach::check(entries, index, source, progress))
         });
-        let (strengths, labels) = rayon::join(
+        let (strengths, clustering) = rayon::join(
             || {
                 if settings.skip_weak {
                     vec![None; entries.len()]
@@ -289,9 +292,12 @@ pub fn run(
             },
             || {
                 if settings.skip_variants {
-                    (0..nodes.len()).collect()
+                    variants::Clustering {
+                        labels: (0..nodes.len()).collect(),
+                        complete: true,
+                    }
                 } else {
-                    variants::cluster_labels(&nodes)
+                    variants::cluster_labels_within(&nodes, variants::EDIT_CHECK_BUDGET)
                 }
             },
         );
@@ -305,7 +311,7 @@ pub fn run(
                 ]
             })
         });
-        (strengths, labels, verdicts)
+        (strengths, clustering, verdicts)
     });
 
     let mut out: Vec<EntryFindings> = vec![EntryFindings::default(); entries.len()];
@@ -325,6 +331,8 @@ pub fn run(
     // exact reuse only, so they leave the clusters (and a cluster left with one distinct
     // password is none).
     let is_field = |m: &usize| entries.get(*m).is_some_and(|e| e.field.is_some());
+    let variants_complete = clustering.complete;
+    let labels = clustering.labels;
     let unique_clusters = variants::group_labels(&labels);
     let mut variant_clusters: Vec<Vec<usize>> = unique_clusters
         .iter()
@@ -474,5 +482,6 @@ pub fn run(
         sign_ins: sign_ins.groups,
         groups,
         since: settings.since,
+        variants_complete,
     }
 }

@@ -385,6 +385,29 @@ fn segment(len: usize, k: usize) -> (usize, usize) {
 /// Clusters distinct passwords into near-variant groups. Returns, per node, a cluster label
 /// (the label is shared by the members of one cluster; singletons have their own).
 pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
+    cluster_labels_within(nodes, EDIT_CHECK_BUDGET).labels
+}
+
+/// At most this many edit-distance checks per clustering: ~10 s of CPU at the measured
+/// ~0.4 µs per check (BENCHMARKS.md, issue 11), far above any real vault (10,000 ordinary
+/// entries need a few thousand), so a crafted vault of many long look-alike passwords cannot
+/// make the analysis quadratic without bound. Past it the edit-distance rule stops and the
+/// result says so ([`Clustering::complete`]).
+pub const EDIT_CHECK_BUDGET: u64 = 25_000_000;
+
+/// Cluster labels, and whether every candidate pair was checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clustering {
+    /// One label per node, as [`cluster_labels`] gives them.
+    pub labels: Vec<usize>,
+    /// False when the edit-distance rule stopped at its budget: near variants may be missing.
+    pub complete: bool,
+}
+
+/// [`cluster_labels`] with an explicit budget of edit-distance checks.
+pub fn cluster_labels_within(nodes: &[Node<'_>], budget: u64) -> Clustering {
+    let mut checks: u64 = 0;
+    let mut complete = true;
     let n = nodes.len();
     let prepared: Vec<Prepared> = nodes.iter().map(|n| prepare(n.password)).collect();
     let mut uf = UnionFind::new(n);
@@ -446,7 +469,7 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
         keys.sort_unstable();
         keys.dedup();
         let mut start = 0;
-        while start < keys.len() {
+        'buckets: while start < keys.len() {
             let mut end = start + 1;
             while end < keys.len() && keys[end].0 == keys[start].0 {
                 end += 1;
@@ -455,10 +478,15 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
                 for x in start..end {
                     for y in x + 1..end {
                         let (a, b) = (keys[x].1, keys[y].1);
-                        if a != b
-                            && !uf.same(a, b)
-                            && edit_rule(&prepared[a as usize], &prepared[b as usize])
-                        {
+                        if a == b || uf.same(a, b) {
+                            continue;
+                        }
+                        if checks >= budget {
+                            complete = false;
+                            break 'buckets;
+                        }
+                        checks += 1;
+                        if edit_rule(&prepared[a as usize], &prepared[b as usize]) {
                             uf.union(a, b);
                         }
                     }
@@ -490,7 +518,10 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
             // The query that last verified each node: a candidate found through several
             // segments, lengths and shifts is verified once per query, not up to 125 times.
             let mut verified_by: Vec<u32> = vec![u32::MAX; n];
-            for (i, p) in prepared.iter().enumerate() {
+            'queries: for (i, p) in prepared.iter().enumerate() {
+                if !complete {
+                    break;
+                }
                 let lt = p.chars.len();
                 if !edit_eligible(p) || lt <= SYMDEL_MAX_LEN {
                     continue;
@@ -520,7 +551,15 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
                                 {
                                     continue;
                                 }
-                                if !uf.same(c, me) && edit_rule(&prepared[c as usize], p) {
+                                if uf.same(c, me) {
+                                    continue;
+                                }
+                                if checks >= budget {
+                                    complete = false;
+                                    break 'queries;
+                                }
+                                checks += 1;
+                                if edit_rule(&prepared[c as usize], p) {
                                     uf.union(c, me);
                                 }
                             }
@@ -591,7 +630,10 @@ pub fn cluster_labels(nodes: &[Node<'_>]) -> Vec<usize> {
         }
     }
 
-    (0..n as u32).map(|i| uf.find(i) as usize).collect()
+    Clustering {
+        labels: (0..n as u32).map(|i| uf.find(i) as usize).collect(),
+        complete,
+    }
 }
 
 /// Clusters of two or more node indices (ascending), ordered by their smallest member.
@@ -733,6 +775,15 @@ mod tests {
             .collect();
         assert_eq!(group_labels(&labels), group_labels(&expected));
         assert!(!group_labels(&labels).is_empty(), "real variants pair");
+
+        // The work is bounded: with room for every check the result is whole and the same;
+        // past the budget the rule stops and says so.
+        let whole = cluster_labels_within(&nodes, u64::MAX);
+        assert!(whole.complete);
+        assert_eq!(group_labels(&whole.labels), group_labels(&labels));
+        let cut = cluster_labels_within(&nodes, 100);
+        assert!(!cut.complete, "200 look-alikes need more than 100 checks");
+        assert_eq!(cut.labels.len(), nodes.len());
     }
 
     /// Stripping the common prefix and suffix gives the same answer as the full OSA table.
