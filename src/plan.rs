@@ -48,8 +48,14 @@ fn normalized_username(entry: &Entry) -> String {
 /// Merges the same login read from several sources into one entry (see the module docs).
 /// Entries without a site or a password are never merged.
 pub fn merge_same_logins(entries: &[Entry]) -> Merged {
-    let mut by_login: HashMap<(String, String, &str), usize> = HashMap::new();
     let mut merged = Merged::default();
+    // One source: nothing to merge (two copies within one source stay apart).
+    if entries.windows(2).all(|w| w[0].source == w[1].source) {
+        merged.entries = entries.to_vec();
+        merged.sources = entries.iter().map(|e| vec![e.source]).collect();
+        return merged;
+    }
+    let mut by_login: HashMap<(String, String, &str), usize> = HashMap::new();
     for entry in entries {
         let password = entry.password.expose();
         let key = site_of(entry)

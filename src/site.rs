@@ -103,7 +103,25 @@ fn unicode_host(ascii: &str) -> String {
 /// The host of a URL (`https://user@Login.Example.com:8443/x` -> `login.example.com`).
 /// Scheme-less values (`example.com/login`) are read as a host; `None` when there is none.
 pub fn host_of(url: &str) -> Option<String> {
-    SiteUrl::parse(url)?.host()
+    // The analyzers, the ranking and the report each ask for the hosts of every entry: a
+    // URL is parsed once per thread and remembered (a vault's URLs, a few MB at most).
+    const REMEMBERED: usize = 1 << 16;
+    thread_local! {
+        static HOSTS: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    HOSTS.with(|hosts| {
+        if let Some(host) = hosts.borrow().get(url) {
+            return host.clone();
+        }
+        let host = SiteUrl::parse(url).and_then(|u| u.host());
+        let mut hosts = hosts.borrow_mut();
+        if hosts.len() >= REMEMBERED {
+            hosts.clear();
+        }
+        hosts.insert(url.to_owned(), host.clone());
+        host
+    })
 }
 
 /// The registrable domain of a host (`www.amazon.co.jp` -> `amazon.co.jp`,
