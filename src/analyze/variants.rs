@@ -704,6 +704,21 @@ pub fn variants_of(probe: &Node<'_>, nodes: &[Node<'_>]) -> Vec<usize> {
 mod tests {
     use super::*;
 
+    /// The reference for the indexed clustering: every pair checked with [`is_variant`].
+    fn pairwise_labels(nodes: &[Node<'_>]) -> Vec<usize> {
+        let mut uf = UnionFind::new(nodes.len());
+        for a in 0..nodes.len() {
+            for b in a + 1..nodes.len() {
+                if is_variant(&nodes[a], &nodes[b]) {
+                    uf.union(a as u32, b as u32);
+                }
+            }
+        }
+        (0..nodes.len() as u32)
+            .map(|i| uf.find(i) as usize)
+            .collect()
+    }
+
     /// Issue 11: passwords that all share and repeat one prefix hit the containment index's
     /// largest bucket from every window; the clusters must still be exactly the pairwise ones.
     #[test]
@@ -717,17 +732,7 @@ mod tests {
         pws.push("zzabcdefx0yzz".to_owned());
         let nodes: Vec<Node<'_>> = pws.iter().map(|p| Node::bare(p)).collect();
         let labels = cluster_labels(&nodes);
-        let mut uf = UnionFind::new(nodes.len());
-        for a in 0..nodes.len() {
-            for b in a + 1..nodes.len() {
-                if is_variant(&nodes[a], &nodes[b]) {
-                    uf.union(a as u32, b as u32);
-                }
-            }
-        }
-        let expected: Vec<usize> = (0..nodes.len() as u32)
-            .map(|i| uf.find(i) as usize)
-            .collect();
+        let expected = pairwise_labels(&nodes);
         assert_eq!(group_labels(&labels), group_labels(&expected));
         assert!(
             !group_labels(&labels).is_empty(),
@@ -762,17 +767,7 @@ mod tests {
         pws.dedup();
         let nodes: Vec<Node<'_>> = pws.iter().map(|p| Node::bare(p)).collect();
         let labels = cluster_labels(&nodes);
-        let mut uf = UnionFind::new(nodes.len());
-        for a in 0..nodes.len() {
-            for b in a + 1..nodes.len() {
-                if is_variant(&nodes[a], &nodes[b]) {
-                    uf.union(a as u32, b as u32);
-                }
-            }
-        }
-        let expected: Vec<usize> = (0..nodes.len() as u32)
-            .map(|i| uf.find(i) as usize)
-            .collect();
+        let expected = pairwise_labels(&nodes);
         assert_eq!(group_labels(&labels), group_labels(&expected));
         assert!(!group_labels(&labels).is_empty(), "real variants pair");
 
