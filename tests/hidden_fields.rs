@@ -9,6 +9,8 @@ use std::path::Path;
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/exports.rs"]
+mod exports;
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 
@@ -97,12 +99,7 @@ fn check_report(report: &Value, field_id: &str, lone_id: &str, shop_id: &str) {
         "{}",
         texts(shop)
     );
-    let ids: Vec<&str> = report["accounts"]
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .filter_map(|a| a["id"].as_str())
-        .collect();
+    let ids = exports::account_ids(report);
     assert!(!ids.contains(&lone_id), "a lone hidden field is no finding");
 }
 
@@ -152,12 +149,7 @@ fn kdbx_protected_custom_fields() {
     );
     // The protected note, the OTP seed, the copy of the password and the unprotected custom
     // field are no accounts of their own.
-    let ids: Vec<&str> = report["accounts"]
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .filter_map(|a| a["id"].as_str())
-        .collect();
+    let ids = exports::account_ids(&report);
     assert!(
         ids.iter()
             .all(|id| !id.contains("/field/") || id.ends_with("/field/Recovery code")),
@@ -257,7 +249,6 @@ fn fields(vault: &credaudit::vault::Vault) -> Vec<(String, String, bool)> {
 #[test]
 fn other_readers_carry_hidden_fields() {
     use credaudit::model::Format;
-    use std::io::Write;
     let onepux_data = format!(
         r#"{{"accounts":[{{"vaults":[{{"attrs":{{"name":"V"}},"items":[
         {{"uuid":"srv","categoryUuid":"110","details":{{"sections":[{{"fields":[
@@ -272,13 +263,7 @@ fn other_readers_carry_hidden_fields() {
                                     {{"id":"n","title":"Note","value":{{"string":"{SHARED}"}}}}]}}]}},
          "overview":{{"title":"Web"}}}}]}}]}}]}}"#
     );
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    w.start_file("export.attributes", opts).expect("zip");
-    w.write_all(br#"{"version":3}"#).expect("zip");
-    w.start_file("export.data", opts).expect("zip");
-    w.write_all(onepux_data.as_bytes()).expect("zip");
-    let zip = w.finish().expect("zip").into_inner();
+    let zip = exports::onepux_of(&onepux_data);
     let vault = read(&zip, Format::Onepassword1pux);
     assert_eq!(
         fields(&vault),

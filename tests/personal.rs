@@ -11,6 +11,8 @@ use std::path::Path;
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/exports.rs"]
+mod exports;
 
 /// Personal values of the fixtures: none may appear in any report.
 const VALUES: &[&str] = &[
@@ -200,13 +202,7 @@ fn identity_items_of_every_format() {
             {"id":"cellphone","title":"cell","value":{"phone":"09012345678"}}]}]},
          "overview":{"title":"Me"}},
         {"uuid":"l","categoryUuid":"001","details":{"loginFields":[{"value":"x-pw","designation":"password"}]},"overview":{"title":"L"}}]}]}]}"#;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    w.start_file("export.attributes", opts).expect("zip");
-    w.write_all(br#"{"version":3}"#).expect("zip");
-    w.start_file("export.data", opts).expect("zip");
-    w.write_all(onepux_data.as_bytes()).expect("zip");
-    let zip = w.finish().expect("zip").into_inner();
+    let zip = exports::onepux_of(onepux_data);
     let onepux = read(&zip, Format::Onepassword1pux);
     assert_eq!(
         kinds(&onepux),

@@ -8,6 +8,8 @@ use serde_json::Value;
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/exports.rs"]
+mod exports;
 #[path = "support/hibp_server.rs"]
 mod hibp_server;
 
@@ -31,12 +33,7 @@ fn breached_card_pin_ranks_below_a_variant_pair() {
         );
         assert_eq!(code, 1, "{err}");
         let report: Value = serde_json::from_str(&out).expect("JSON");
-        let ids: Vec<&str> = report["accounts"]
-            .as_array()
-            .expect("accounts")
-            .iter()
-            .filter_map(|a| a["id"].as_str())
-            .collect();
+        let ids = exports::account_ids(&report);
         assert_eq!(ids.last(), Some(&"card"), "{extra:?}: {ids:?}");
         assert!(ids.contains(&"v1") && ids.contains(&"v2"), "{ids:?}");
         let card = &report["accounts"][ids.len() - 1];

@@ -4,13 +4,14 @@
 //! with memory protection off (plain `<Value>` text); and the same values when a CSV export
 //! is streamed from a file rather than read from memory.
 
+#[path = "support/exports.rs"]
+mod exports;
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 
 use credaudit::model::Format;
 use credaudit::secret::Secret;
 use credaudit::vault::{Input, Limits, ReadOptions, Vault, read_bytes, read_limited};
-use std::io::Write;
 
 const PASSWORD: &str = " pa ss\tw\nrd ";
 const USERNAME: &str = "  al ice\t";
@@ -38,16 +39,7 @@ fn onepux() -> Vec<u8> {
         USERNAME = j(USERNAME),
         PASSWORD = j(PASSWORD)
     );
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for (name, body) in [
-        ("export.attributes", &br#"{"version":3}"#[..]),
-        ("export.data", data.as_bytes()),
-    ] {
-        w.start_file(name, opts).expect("zip member");
-        w.write_all(body).expect("zip write");
-    }
-    w.finish().expect("zip").into_inner()
+    exports::onepux_of(&data)
 }
 
 fn cases() -> Vec<(Format, Vec<u8>)> {

@@ -6,12 +6,13 @@
 //! Assertion messages never contain a password: passwords are compared by [`check_secrets`],
 //! which names only the entry id.
 
+#[path = "support/exports.rs"]
+mod exports;
 use credaudit::model::{Format, SkipReason};
 use credaudit::secret::Secret;
 use credaudit::vault::bitwarden_crypto::{self, Kdf};
 use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/readers-json");
@@ -150,16 +151,7 @@ fn ts(rfc3339: &str) -> Option<i64> {
     )
 }
 
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in members {
-        w.start_file(*name, opts).expect("zip member");
-        w.write_all(data).expect("zip write");
-    }
-    w.finish().expect("zip finish").into_inner()
-}
+use exports::zip_of;
 
 fn onepux() -> Vec<u8> {
     let attributes =

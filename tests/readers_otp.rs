@@ -8,8 +8,9 @@
 use credaudit::model::Format;
 use credaudit::secret::Secret;
 use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
-use std::io::Write;
 
+#[path = "support/exports.rs"]
+mod exports;
 #[path = "support/keepass_writer.rs"]
 mod keepass_writer;
 
@@ -38,16 +39,7 @@ fn check(label: &str, vault: &Vault, expected_logins: usize) {
     }
 }
 
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in members {
-        w.start_file(*name, opts).expect("zip member");
-        w.write_all(data).expect("zip write");
-    }
-    w.finish().expect("zip").into_inner()
-}
+use exports::zip_of;
 
 fn keepass_db() -> keepass_writer::Db {
     use keepass_writer::{Db, Group, Item};

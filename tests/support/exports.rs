@@ -1,0 +1,36 @@
+//! Export containers and report views the reader and report tests share.
+#![allow(dead_code)]
+
+use std::io::Write;
+
+/// A zip holding `members` (name, bytes), deflated, as the zip-based exports are.
+pub fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in members {
+        w.start_file(*name, opts).expect("zip member");
+        w.write_all(data).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+/// A 1Password 1PUX export whose `export.data` is `data`.
+pub fn onepux_of(data: &str) -> Vec<u8> {
+    let attributes =
+        br#"{"version":3,"description":"1Password Unencrypted Export","timestamp":1700000000}"#;
+    zip_of(&[
+        ("export.attributes", attributes.as_slice()),
+        ("export.data", data.as_bytes()),
+    ])
+}
+
+/// The `id` of every account of a JSON report, in rank order.
+pub fn account_ids(report: &serde_json::Value) -> Vec<&str> {
+    report["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|a| a["id"].as_str())
+        .collect()
+}
