@@ -32,8 +32,9 @@ pub struct TwoFactorStatus {
     pub enabled: bool,
 }
 
-/// The entry's hosts, lower-case, in URL order, without repeats.
-fn hosts(entry: &Entry) -> Vec<String> {
+/// The entry's hosts, lower-case, in URL order, without repeats: computed once per entry and
+/// given to each of the lookups below.
+pub fn hosts(entry: &Entry) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for host in entry.urls.iter().filter_map(|u| crate::site::host_of(u)) {
         let host = host.to_ascii_lowercase();
@@ -48,14 +49,18 @@ fn hosts(entry: &Entry) -> Vec<String> {
 /// was set (a breach on that very day counts: the day alone cannot order them). With no
 /// known set date every such breach is listed, marked [`SiteBreachHit::set_date_unknown`].
 /// Oldest first, one per breach.
-pub fn site_breaches(entry: &Entry, catalog: &BreachCatalog) -> Vec<SiteBreachHit> {
+pub fn site_breaches(
+    entry: &Entry,
+    hosts: &[String],
+    catalog: &BreachCatalog,
+) -> Vec<SiteBreachHit> {
     let mut domains: Vec<String> = Vec::new();
-    for host in hosts(entry) {
-        if crate::site::is_private_host(&host) || host.parse::<std::net::IpAddr>().is_ok() {
+    for host in hosts {
+        if crate::site::is_private_host(host) || host.parse::<std::net::IpAddr>().is_ok() {
             continue;
         }
-        let own = crate::site::registrable_domain(&host);
-        let backend = crate::data::backend_of(&host).map_or(&[][..], |b| b.domains);
+        let own = crate::site::registrable_domain(host);
+        let backend = crate::data::backend_of(host).map_or(&[][..], |b| b.domains);
         for domain in std::iter::once(own).chain(backend.iter().copied()) {
             if !domains.iter().any(|d| d == domain) {
                 domains.push(domain.to_owned());
@@ -90,8 +95,8 @@ pub fn site_breaches(entry: &Entry, catalog: &BreachCatalog) -> Vec<SiteBreachHi
 }
 
 /// The 2fa.directory record of the entry's first listed host, when it lists any method.
-pub fn two_factor(entry: &Entry) -> Option<TwoFactorStatus> {
-    hosts(entry)
+pub fn two_factor(entry: &Entry, hosts: &[String]) -> Option<TwoFactorStatus> {
+    hosts
         .iter()
         .find_map(|h| crate::data::two_factor(h))
         .filter(|site| !site.methods.is_empty())
@@ -102,8 +107,8 @@ pub fn two_factor(entry: &Entry) -> Option<TwoFactorStatus> {
 }
 
 /// The Passkeys Directory record of the entry's first listed host, when it offers passkeys.
-pub fn passkey(entry: &Entry) -> Option<&'static PasskeySite> {
-    hosts(entry)
+pub fn passkey(hosts: &[String]) -> Option<&'static PasskeySite> {
+    hosts
         .iter()
         .find_map(|h| crate::data::passkeys(h))
         .filter(|site| site.passwordless.is_some() || site.mfa.is_some())
