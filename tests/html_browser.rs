@@ -13,7 +13,7 @@ mod binary;
 mod plan;
 
 use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::protocol::cdp::{Network, Page};
+use headless_chrome::protocol::cdp::{Emulation, Network, Page};
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -191,6 +191,60 @@ fn plan_works_in_headless_chromium() {
          f.dispatchEvent(new Event('input'));\
          return document.querySelectorAll('li.account:not([hidden])').length === 1;})()"
     ));
+
+    // Print, dark mode and phone width, as the browser applies them.
+    let media = |media: &str, features: Vec<(&str, &str)>| {
+        tab.call_method(Emulation::SetEmulatedMedia {
+            media: Some(media.to_owned()),
+            features: Some(
+                features
+                    .into_iter()
+                    .map(|(name, value)| Emulation::MediaFeature {
+                        name: name.to_owned(),
+                        value: value.to_owned(),
+                    })
+                    .collect(),
+            ),
+        })
+        .expect("emulated media");
+    };
+    let background = "getComputedStyle(document.body).backgroundColor";
+    media("screen", vec![("prefers-color-scheme", "light")]);
+    let light = eval_string(&tab, background);
+    media("screen", vec![("prefers-color-scheme", "dark")]);
+    assert_ne!(eval_string(&tab, background), light, "dark mode");
+    media("print", vec![]);
+    assert!(eval_bool(
+        &tab,
+        "getComputedStyle(document.getElementById('controls')).display === 'none'"
+    ));
+    media("screen", vec![]);
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 390,
+        height: 844,
+        device_scale_factor: 1.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("phone width");
+    assert!(
+        eval_bool(
+            &tab,
+            "document.documentElement.scrollWidth <= window.innerWidth + 1"
+        ),
+        "the page scrolls sideways at phone width"
+    );
+    tab.call_method(Emulation::ClearDeviceMetricsOverride(None))
+        .expect("desktop width");
 
     // Every picture drawn (the demo vault has no groups until the plan model fills them).
     let png = tab
