@@ -3,7 +3,7 @@
 //! reading the inputs, so `tests/data.rs` runs it in memory and compares with what is
 //! committed.
 //!
-//! Output: sorted `(key, record index)` tables searched by binary search in `src/data/mod.rs`.
+//! Output: sorted `(key, record index)` tables, looked up by `src/data/mod.rs`.
 //! Keys are lower-case, without a leading `www.` (the lookup drops it from hosts too).
 
 use anyhow::{Context, Result, bail, ensure};
