@@ -44,7 +44,7 @@ pub fn user_inputs(entry: &Entry) -> Vec<String> {
             push(w);
         }
     }
-    for w in crate::site::site_words(&entry.title, &entry.urls) {
+    for w in crate::site::site_words_of_hosts(&entry.title, entry.hosts()) {
         push(&w);
     }
     out
@@ -139,26 +139,32 @@ pub fn score(password: &str, inputs: &[&str]) -> (u8, f64, Option<String>) {
     (u8::from(e.score()), log10, warning)
 }
 
-fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Whether the title or group path says so (whole words, or two consecutive words).
+/// Whether the title or group path says so (whole words, or two consecutive words; the lists
+/// are lower-case ASCII). Every entry is asked, so no word is allocated.
 fn labelled(entry: &Entry, singles: &[&str], pairs: &[(&str, &str)]) -> bool {
-    let mut texts: Vec<&str> = vec![entry.title.as_str()];
-    texts.extend(entry.group.iter().map(String::as_str));
-    texts.iter().any(|t| {
-        let w = words(t);
-        w.iter().any(|x| singles.contains(&x.as_str()))
-            || w.windows(2).any(|p| {
-                pairs.iter().any(|(a, b)| {
-                    p.first().is_some_and(|x| x == a) && p.get(1).is_some_and(|y| y == b)
+    // A word equals a listed one ignoring case; a non-ASCII word is compared in lower case
+    // (the Kelvin sign folds to `k`).
+    let is = |word: &str, listed: &str| {
+        if word.is_ascii() {
+            word.eq_ignore_ascii_case(listed)
+        } else {
+            word.to_lowercase() == listed
+        }
+    };
+    std::iter::once(entry.title.as_str())
+        .chain(entry.group.iter().map(String::as_str))
+        .any(|text| {
+            let mut previous: Option<&str> = None;
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .any(|word| {
+                    let hit = singles.iter().any(|s| is(word, s))
+                        || previous
+                            .is_some_and(|p| pairs.iter().any(|(a, b)| is(p, a) && is(word, b)));
+                    previous = Some(word);
+                    hit
                 })
-            })
-    })
+        })
 }
 
 fn looks_like_license_key(pw: &str) -> bool {
@@ -385,6 +391,14 @@ mod tests {
             ("Office", "", "", "ABCDE-12345-FGHIJ", WeakKind::LicenseKey),
             ("Windows product key", "", "", "x", WeakKind::LicenseKey),
             ("Mail", "bob", "", "Abcdef-12", WeakKind::Password),
+            // Words in any case, across punctuation; a pair must be two words in a row.
+            ("SERIAL-Number: Tool", "", "", "x", WeakKind::LicenseKey),
+            ("Product / Key", "", "", "x", WeakKind::LicenseKey),
+            ("Product registration key", "", "", "x", WeakKind::Password),
+            ("Spinner", "", "", "x", WeakKind::Password),
+            // Non-ASCII words are compared in lower case: the Kelvin sign folds to `k`.
+            ("Product \u{212a}ey", "", "", "x", WeakKind::LicenseKey),
+            ("Geldautomat PİN", "", "", "x", WeakKind::Password),
         ] {
             assert_eq!(kind(&entry(title, user, url, pw)), expected, "{title}");
         }
