@@ -4,6 +4,10 @@
 /// Removes ESC-introduced sequences and other control characters (tabs and newlines become
 /// spaces), so a crafted title cannot move the cursor, retitle the window or hide a row.
 pub fn sanitize(text: &str) -> String {
+    // Nearly every title, URL and reason is printable ASCII: nothing to strip.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -66,6 +70,8 @@ mod tests {
             ("tab\there\r\n", "tab here  "),
             ("bell\u{7}\u{9b}2J", "bell2J"),
             ("plain ünïcode 秘密", "plain ünïcode 秘密"),
+            ("printable ASCII ~!", "printable ASCII ~!"),
+            ("del\u{7f}x", "delx"),
         ] {
             assert_eq!(sanitize(raw), clean, "{raw:?}");
         }

@@ -123,11 +123,9 @@ fn groups(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "## Groups")?;
     writeln!(out)?;
-    for index in 0..report.groups.len() {
-        if let Some(line) = sections::group_line(report, index) {
-            let n = sections::group_number(index);
-            writeln!(out, "- group {n}: {}", text(&line))?;
-        }
+    for (index, line) in sections::group_lines(report) {
+        let n = sections::group_number(index);
+        writeln!(out, "- group {n}: {}", text(&line))?;
     }
     Ok(())
 }

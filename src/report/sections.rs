@@ -124,14 +124,30 @@ pub fn groups_label(account: &Account) -> Option<String> {
     }
 }
 
-/// One line per group: "same password: Gmail, Amazon, Mercari (breached; 1 of 3 rotated)".
-/// Members are named by title; members not in the report (cut by `--top`) are counted.
-pub fn group_line(report: &Report, index: usize) -> Option<String> {
+/// One line per group, with its index in `Report::groups`: "same password: Gmail, Amazon,
+/// Mercari (breached; 1 of 3 rotated)". Members are named by title; members not in the report
+/// (cut by `--top`) are counted.
+pub fn group_lines(report: &Report) -> Vec<(usize, String)> {
+    // Keys are unique; the first account of a key would win all the same.
+    let mut by_key: std::collections::HashMap<&str, &Account> = std::collections::HashMap::new();
+    for account in &report.accounts {
+        by_key.entry(account.key.as_str()).or_insert(account);
+    }
+    (0..report.groups.len())
+        .filter_map(|index| Some((index, group_line(report, index, &by_key)?)))
+        .collect()
+}
+
+fn group_line(
+    report: &Report,
+    index: usize,
+    by_key: &std::collections::HashMap<&str, &Account>,
+) -> Option<String> {
     let group = report.groups.get(index)?;
     let members: Vec<&Account> = group
         .members
         .iter()
-        .filter_map(|key| report.accounts.iter().find(|a| &a.key == key))
+        .filter_map(|key| by_key.get(key.as_str()).copied())
         .collect();
     let kind = match group.kind {
         GroupKind::SamePassword => "same password".to_owned(),

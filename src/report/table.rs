@@ -250,10 +250,7 @@ fn footer(report: &Report, plan: &Plan, printer: &mut Printer) -> std::io::Resul
         let number_w = sections::group_number(report.groups.len() - 1)
             .to_string()
             .len();
-        for index in 0..report.groups.len() {
-            let Some(text) = sections::group_line(report, index) else {
-                continue;
-            };
+        for (index, text) in sections::group_lines(report) {
             let first = format!(
                 "{:>number_w$}{GAP}",
                 sections::group_number(index),
