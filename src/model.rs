@@ -155,9 +155,32 @@ pub struct Entry {
     /// reuse and the breach check apply; strength, variant and age rules do not (a field is
     /// not a login password).
     pub field: Option<String>,
+    /// The hosts of `urls`, parsed on first use (see [`Entry::hosts`]).
+    pub host_cache: HostCache,
 }
 
+/// The hosts of an entry's URLs, filled on the first [`Entry::hosts`] call. The readers are done
+/// with `urls` by then; the analyzers, the ranking and the report all ask for the hosts, and
+/// parsing a URL costs more than everything they do with it.
+#[derive(Clone, Debug, Default)]
+pub struct HostCache(std::sync::OnceLock<Vec<String>>);
+
 impl Entry {
+    /// The host of each URL that has one ([`crate::site::host_of`]), in URL order.
+    pub fn hosts(&self) -> &[String] {
+        self.host_cache.0.get_or_init(|| {
+            self.urls
+                .iter()
+                .filter_map(|u| crate::site::host_of(u))
+                .collect()
+        })
+    }
+
+    /// The host of the first URL that has one.
+    pub fn first_host(&self) -> Option<&str> {
+        self.hosts().first().map(String::as_str)
+    }
+
     /// Best known time the current password was set: the explicit change time, else the
     /// modification time. `None` means unknown, never "fresh".
     pub fn password_set_at(&self) -> Option<Timestamp> {

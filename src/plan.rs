@@ -22,11 +22,12 @@ use crate::model::Entry;
 use std::collections::HashMap;
 
 /// The entries of a run with the same login in several sources merged.
-#[derive(Clone, Debug, Default)]
-pub struct Merged {
+#[derive(Clone, Debug)]
+pub struct Merged<'a> {
     /// One entry per account: the first copy (in source order), with the change dates, history
-    /// and one-time-password flag of the other copies where it lacks them.
-    pub entries: Vec<Entry>,
+    /// and one-time-password flag of the other copies where it lacks them. Borrowed as given
+    /// when nothing was merged.
+    pub entries: std::borrow::Cow<'a, [Entry]>,
     /// Per merged entry: the sources it was read from, ascending (its own first).
     pub sources: Vec<Vec<usize>>,
 }
@@ -34,10 +35,10 @@ pub struct Merged {
 /// The site an entry signs in to, for "same login": its backend's name when the site shares a
 /// sign-in backend, else the registrable domain of its first URL with a host.
 pub fn site_of(entry: &Entry) -> Option<String> {
-    let host = entry.urls.iter().find_map(|u| crate::site::host_of(u))?;
-    Some(match crate::data::backend_of(&host) {
+    let host = entry.first_host()?;
+    Some(match crate::data::backend_of(host) {
         Some(backend) => backend.name.to_owned(),
-        None => crate::site::registrable_domain(&host).to_owned(),
+        None => crate::site::registrable_domain(host).to_owned(),
     })
 }
 
@@ -47,14 +48,16 @@ fn normalized_username(entry: &Entry) -> String {
 
 /// Merges the same login read from several sources into one entry (see the module docs).
 /// Entries without a site or a password are never merged.
-pub fn merge_same_logins(entries: &[Entry]) -> Merged {
-    let mut merged = Merged::default();
+pub fn merge_same_logins(entries: &[Entry]) -> Merged<'_> {
     // One source: nothing to merge (two copies within one source stay apart).
     if entries.windows(2).all(|w| w[0].source == w[1].source) {
-        merged.entries = entries.to_vec();
-        merged.sources = entries.iter().map(|e| vec![e.source]).collect();
-        return merged;
+        return Merged {
+            entries: std::borrow::Cow::Borrowed(entries),
+            sources: entries.iter().map(|e| vec![e.source]).collect(),
+        };
     }
+    let mut kept: Vec<Entry> = Vec::new();
+    let mut sources: Vec<Vec<usize>> = Vec::new();
     let mut by_login: HashMap<(String, String, &str), usize> = HashMap::new();
     for entry in entries {
         let password = entry.password.expose();
@@ -63,21 +66,24 @@ pub fn merge_same_logins(entries: &[Entry]) -> Merged {
             .map(|site| (site, normalized_username(entry), password));
         let existing = key.as_ref().and_then(|k| by_login.get(k).copied());
         match existing {
-            Some(m) if !merged.sources[m].contains(&entry.source) => {
-                enrich(&mut merged.entries[m], entry);
-                merged.sources[m].push(entry.source);
-                merged.sources[m].sort_unstable();
+            Some(m) if !sources[m].contains(&entry.source) => {
+                enrich(&mut kept[m], entry);
+                sources[m].push(entry.source);
+                sources[m].sort_unstable();
             }
             _ => {
                 if let Some(k) = key {
-                    by_login.entry(k).or_insert(merged.entries.len());
+                    by_login.entry(k).or_insert(kept.len());
                 }
-                merged.entries.push(entry.clone());
-                merged.sources.push(vec![entry.source]);
+                kept.push(entry.clone());
+                sources.push(vec![entry.source]);
             }
         }
     }
-    merged
+    Merged {
+        entries: std::borrow::Cow::Owned(kept),
+        sources,
+    }
 }
 
 /// Fills what the kept copy of an account lacks from another copy (a browser export has no
@@ -147,16 +153,17 @@ pub fn sign_ins(entries: &[Entry]) -> SignIns {
     let mut by_login: Vec<((&'static str, String), Vec<usize>)> = Vec::new();
     let mut index: HashMap<(&'static str, String), usize> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
+        // Few sites share a backend: ask that first, before building the username key.
+        let Some(host) = entry.first_host() else {
+            continue;
+        };
+        let Some(backend) = crate::data::backend_of(host) else {
+            continue;
+        };
         let username = normalized_username(entry);
         if username.is_empty() {
             continue;
         }
-        let Some(host) = entry.urls.iter().find_map(|u| crate::site::host_of(u)) else {
-            continue;
-        };
-        let Some(backend) = crate::data::backend_of(&host) else {
-            continue;
-        };
         let key = (backend.name, username);
         let slot = *index.entry(key.clone()).or_insert_with(|| {
             by_login.push((key, Vec::new()));
@@ -171,8 +178,8 @@ pub fn sign_ins(entries: &[Entry]) -> SignIns {
     for ((backend_name, _), members) in by_login {
         let mut sites: Vec<String> = members
             .iter()
-            .filter_map(|&m| entries[m].urls.iter().find_map(|u| crate::site::host_of(u)))
-            .map(|h| crate::site::registrable_domain(&h).to_owned())
+            .filter_map(|&m| entries[m].first_host())
+            .map(|h| crate::site::registrable_domain(h).to_owned())
             .collect();
         sites.sort();
         sites.dedup();
@@ -201,10 +208,8 @@ pub fn account_keys(entries: &[Entry]) -> Vec<String> {
             let id = &entry.id.0;
             let base = if id.is_empty() || id.starts_with('#') {
                 let domain = entry
-                    .urls
-                    .iter()
-                    .find_map(|u| crate::site::host_of(u))
-                    .map(|host| crate::site::registrable_domain(&host).to_owned())
+                    .first_host()
+                    .map(|host| crate::site::registrable_domain(host).to_owned())
                     .unwrap_or_default();
                 let norm = |s: &str| crate::sanitize::sanitize(s.trim()).to_lowercase();
                 let field = entry

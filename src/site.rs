@@ -102,26 +102,9 @@ fn unicode_host(ascii: &str) -> String {
 
 /// The host of a URL (`https://user@Login.Example.com:8443/x` -> `login.example.com`).
 /// Scheme-less values (`example.com/login`) are read as a host; `None` when there is none.
+/// An entry's hosts are parsed once ([`crate::model::Entry::hosts`]).
 pub fn host_of(url: &str) -> Option<String> {
-    // The analyzers, the ranking and the report each ask for the hosts of every entry: a
-    // URL is parsed once per thread and remembered (a vault's URLs, a few MB at most).
-    const REMEMBERED: usize = 1 << 16;
-    thread_local! {
-        static HOSTS: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    HOSTS.with(|hosts| {
-        if let Some(host) = hosts.borrow().get(url) {
-            return host.clone();
-        }
-        let host = SiteUrl::parse(url).and_then(|u| u.host());
-        let mut hosts = hosts.borrow_mut();
-        if hosts.len() >= REMEMBERED {
-            hosts.clear();
-        }
-        hosts.insert(url.to_owned(), host.clone());
-        host
-    })
+    SiteUrl::parse(url).and_then(|u| u.host())
 }
 
 /// The registrable domain of a host (`www.amazon.co.jp` -> `amazon.co.jp`,
@@ -185,6 +168,12 @@ pub fn host_is_under(host: &str, domain: &str) -> bool {
 /// URL hosts; lower-case, at least three characters, first occurrence kept. The analyzers filter
 /// these further (variants drop stop words; zxcvbn adds the username).
 pub fn site_words(title: &str, urls: &[String]) -> Vec<String> {
+    let hosts: Vec<String> = urls.iter().filter_map(|u| host_of(u)).collect();
+    site_words_of_hosts(title, &hosts)
+}
+
+/// [`site_words`] from hosts already parsed ([`crate::model::Entry::hosts`]).
+pub fn site_words_of_hosts(title: &str, hosts: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |w: &str| {
         let w = w.to_lowercase();
@@ -195,8 +184,8 @@ pub fn site_words(title: &str, urls: &[String]) -> Vec<String> {
     for w in title.split(|c: char| !c.is_alphanumeric()) {
         push(w);
     }
-    for host in urls.iter().filter_map(|u| host_of(u)) {
-        for label in site_labels(&host) {
+    for host in hosts {
+        for label in site_labels(host) {
             push(label);
         }
     }

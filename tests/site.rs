@@ -5,7 +5,7 @@ use credaudit::analyze::urls::insecure_urls;
 use credaudit::model::Entry;
 use credaudit::site::{
     SiteUrl, host_is_under, host_of, is_loopback_host, is_private_host, registrable_domain,
-    site_labels, site_name, site_words,
+    site_labels, site_name, site_words, site_words_of_hosts,
 };
 use proptest::prelude::*;
 
@@ -200,6 +200,33 @@ fn site_words_are_title_words_then_host_labels() {
         vec!["bank", "online", "mybank"]
     );
     assert!(site_words("", &[]).is_empty());
+    assert_eq!(
+        site_words_of_hosts("My Bank: Online", &["www.online.mybank.co.uk".to_owned()]),
+        vec!["bank", "online", "mybank"]
+    );
+}
+
+#[test]
+fn an_entry_parses_its_hosts_once_in_url_order() {
+    let e = Entry {
+        urls: vec![
+            "https://Login.Example.com/x".into(),
+            "not a url at all".into(),
+            "example.com".into(),
+            "https://login.example.com/again".into(),
+        ],
+        ..Default::default()
+    };
+    let expected: Vec<String> = e.urls.iter().filter_map(|u| host_of(u)).collect();
+    assert_eq!(
+        e.hosts(),
+        ["login.example.com", "example.com", "login.example.com"]
+    );
+    assert_eq!(e.hosts(), expected.as_slice());
+    assert_eq!(e.first_host(), Some("login.example.com"));
+    // A copy keeps them; an entry without a host-bearing URL has none.
+    assert_eq!(e.clone().hosts(), e.hosts());
+    assert_eq!(Entry::default().first_host(), None);
 }
 
 #[test]

@@ -84,14 +84,9 @@ impl QueryError {
     }
 }
 
-fn hosts(e: &Entry) -> impl Iterator<Item = String> + '_ {
-    e.urls.iter().filter_map(|u| crate::site::host_of(u))
-}
-
 fn domain_of(e: &Entry) -> Option<String> {
-    hosts(e)
-        .next()
-        .map(|h| crate::site::registrable_domain(&h).to_owned())
+    e.first_host()
+        .map(|h| crate::site::registrable_domain(h).to_owned())
 }
 
 /// How an account is told apart in a message: `Title (site, username)`, with `; key` when
@@ -149,7 +144,11 @@ pub fn match_query(
         let by_site: Vec<usize> = entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| hosts(e).any(|h| crate::site::registrable_domain(&h) == site))
+            .filter(|(_, e)| {
+                e.hosts()
+                    .iter()
+                    .any(|h| crate::site::registrable_domain(h) == site)
+            })
             .map(|(i, _)| i)
             .collect();
         if !by_site.is_empty() {

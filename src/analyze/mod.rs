@@ -392,16 +392,16 @@ pub fn run(
         f.rotated_since = settings
             .since
             .is_some_and(|since| e.password_set_at().is_some_and(|set| set >= since));
-        let hosts = sites::hosts(e);
+        let hosts = e.hosts();
         if let Some(catalog) = settings
             .site_breaches
             .as_ref()
             .and_then(|l| l.catalog.as_ref())
         {
-            f.site_breaches = sites::site_breaches(e, &hosts, catalog);
+            f.site_breaches = sites::site_breaches(e, hosts, catalog);
         }
-        f.two_factor = sites::two_factor(e, &hosts);
-        f.passkey = sites::passkey(&hosts);
+        f.two_factor = sites::two_factor(e, hosts);
+        f.passkey = sites::passkey(hosts);
     }
     for (i, f) in out.iter_mut().enumerate() {
         f.sign_in = sign_ins.of_entry.get(i).copied().flatten();

@@ -32,19 +32,6 @@ pub struct TwoFactorStatus {
     pub enabled: bool,
 }
 
-/// The entry's hosts, lower-case, in URL order, without repeats: computed once per entry and
-/// given to each of the lookups below.
-pub fn hosts(entry: &Entry) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for host in entry.urls.iter().filter_map(|u| crate::site::host_of(u)) {
-        let host = host.to_ascii_lowercase();
-        if !out.contains(&host) {
-            out.push(host);
-        }
-    }
-    out
-}
-
 /// Breaches of the entry's sites that exposed passwords on or after the day its password
 /// was set (a breach on that very day counts: the day alone cannot order them). With no
 /// known set date every such breach is listed, marked [`SiteBreachHit::set_date_unknown`].

@@ -102,7 +102,7 @@ impl<'a> Node<'a> {
 
 /// Site words of an entry for rule 5: [`crate::site::site_words`] without stop words.
 pub fn site_tokens(entry: &crate::model::Entry) -> Vec<String> {
-    let mut words = crate::site::site_words(&entry.title, &entry.urls);
+    let mut words = crate::site::site_words_of_hosts(&entry.title, entry.hosts());
     words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
     words
 }

@@ -87,32 +87,34 @@ fn keyword_matches(text: &str, keyword: &str) -> bool {
 
 /// A host with its site label (first label of the registrable domain), computed once: the
 /// value table holds a few hundred patterns and every entry is matched against all of them.
-struct HostKey {
-    host: String,
-    site: String,
+struct HostKey<'a> {
+    host: &'a str,
+    site: &'a str,
 }
 
-impl HostKey {
-    fn new(host: String) -> Self {
-        let site = crate::site::site_name(&host).to_owned();
-        HostKey { host, site }
+impl<'a> HostKey<'a> {
+    fn new(host: &'a str) -> Self {
+        HostKey {
+            host,
+            site: crate::site::site_name(host),
+        }
     }
 }
 
 /// Length of the matching host pattern (lower-case), if it matches.
-fn host_pattern_len(key: &HostKey, pattern: &str) -> Option<usize> {
+fn host_pattern_len(key: &HostKey<'_>, pattern: &str) -> Option<usize> {
     if let Some(name) = pattern.strip_suffix(".*") {
         return (key.site == name).then_some(name.len());
     }
-    crate::site::host_is_under(&key.host, pattern).then_some(pattern.len())
+    crate::site::host_is_under(key.host, pattern).then_some(pattern.len())
 }
 
 /// The most valuable class among the 2fa.directory categories of the first host the
 /// directory lists, with the length of the domain that matched (the record's domain when the
 /// host is under it, else the host's registrable domain, for `additional-domains`).
-fn categories_value(hosts: &[HostKey]) -> Option<(usize, AccountValue)> {
+fn categories_value(hosts: &[HostKey<'_>]) -> Option<(usize, AccountValue)> {
     hosts.iter().find_map(|h| {
-        let site = crate::data::two_factor(&h.host)?;
+        let site = crate::data::two_factor(h.host)?;
         let value = site
             .categories
             .iter()
@@ -123,10 +125,10 @@ fn categories_value(hosts: &[HostKey]) -> Option<(usize, AccountValue)> {
                     .map(|(_, v)| *v)
             })
             .max_by_key(|v| v.weight())?;
-        let len = if crate::site::host_is_under(&h.host, site.domain) {
+        let len = if crate::site::host_is_under(h.host, site.domain) {
             site.domain.len()
         } else {
-            crate::site::registrable_domain(&h.host).len()
+            crate::site::registrable_domain(h.host).len()
         };
         Some((len, value))
     })
@@ -139,12 +141,7 @@ fn categories_value(hosts: &[HostKey]) -> Option<(usize, AccountValue)> {
 /// built-in table), then [`values::KEYWORDS`] on the title, then on the group path; else
 /// [`AccountValue::Other`].
 pub fn classify(entry: &Entry, policy: &Policy) -> AccountValue {
-    let hosts: Vec<HostKey> = entry
-        .urls
-        .iter()
-        .filter_map(|u| crate::site::host_of(u))
-        .map(HostKey::new)
-        .collect();
+    let hosts: Vec<HostKey> = entry.hosts().iter().map(|h| HostKey::new(h)).collect();
     let group = entry.group.join(" / ");
     for (pattern, value) in &policy.value_overrides {
         let p = pattern.trim().to_lowercase();
@@ -249,7 +246,7 @@ mod tests {
         );
         // ... and it is the category that says so, from the more specific record.
         assert_eq!(
-            categories_value(&[HostKey::new("mail.google.com".into())]),
+            categories_value(&[HostKey::new("mail.google.com")]),
             Some(("mail.google.com".len(), AccountValue::Email))
         );
         // The config still wins.

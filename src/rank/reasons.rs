@@ -15,8 +15,8 @@ pub fn display_name(entry: &Entry) -> String {
         let t = entry.title.trim();
         if !t.is_empty() {
             t.to_owned()
-        } else if let Some(h) = entry.urls.iter().find_map(|u| crate::site::host_of(u)) {
-            h
+        } else if let Some(h) = entry.first_host() {
+            h.to_owned()
         } else {
             format!("entry {}", entry.id)
         }

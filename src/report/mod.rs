@@ -315,13 +315,13 @@ impl Report {
             })
             .collect::<Vec<_>>();
         let keys = crate::plan::account_keys(entries);
+        let source_names: Vec<String> = vaults.iter().map(|v| sanitize(&v.name)).collect();
         let accounts = ranked
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 let entry = entries.get(r.entry)?;
-                let source_name =
-                    |s: usize| sanitize(vaults.get(s).map(|v| v.name.as_str()).unwrap_or(""));
+                let source_name = |s: usize| source_names.get(s).cloned().unwrap_or_default();
                 let source = source_name(entry.source);
                 let all_sources = match sources_of.get(r.entry) {
                     Some(list) if !list.is_empty() => {
@@ -329,7 +329,7 @@ impl Report {
                     }
                     _ => vec![source.clone()],
                 };
-                let host = entry.urls.iter().find_map(|u| crate::site::host_of(u));
+                let host = entry.first_host();
                 let breach_count = match findings
                     .entries
                     .get(r.entry)
@@ -365,10 +365,9 @@ impl Report {
                     groups: Vec::new(),
                     status: r.status,
                     sign_in: host
-                        .as_deref()
                         .and_then(crate::data::backend_of)
                         .map(|b| b.name.to_owned()),
-                    change_password: host.as_deref().and_then(crate::data::change_password_link),
+                    change_password: host.and_then(crate::data::change_password_link),
                     field: entry.field.as_deref().map(sanitize),
                     two_factor: site.and_then(|f| f.two_factor).map(|t| TwoFactor {
                         methods: t.site.methods.to_vec(),

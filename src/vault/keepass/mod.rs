@@ -339,6 +339,7 @@ fn map_entry(raw: &RawEntry, group: &[String], recycled: bool, is_kdb: bool) -> 
         excluded: !raw.quality_check || raw.known_bad,
         recycled,
         field: None,
+        host_cache: Default::default(),
     }
 }
 
