@@ -220,16 +220,7 @@ fn bitwarden_hidden_fields() {
 }
 
 fn read(bytes: &[u8], format: credaudit::model::Format) -> credaudit::vault::Vault {
-    use credaudit::secret::Secret;
-    use credaudit::vault::{FormatError, ReadOptions, read_bytes};
-    let mut prompt = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
-    let mut options = ReadOptions {
-        format: Some(format),
-        key_file: None,
-        password: &mut prompt,
-        include_recycled: false,
-    };
-    read_bytes("hidden-test", bytes, 0, &mut options).expect("reads")
+    exports::read_export(bytes, format, None)
 }
 
 /// (id, field name) of every hidden-field entry, and whether each value is `SHARED`.

@@ -328,18 +328,9 @@ fn demo_vault_page_holds_no_secret() {
     assert!(passwords.len() > 10);
     let plan = home.path().join("plan.html");
     let out = binary::credaudit(home.path())
-        .args([
-            "audit",
-            "fixtures/demo/vault.json",
-            "--hibp-file",
-            "fixtures/demo/pwned-sample.txt",
-            "--compromised",
-            "mercari",
-            "--since",
-            "2026-11-21",
-            // No `-o html`: the file name says it.
-            "--output-file",
-        ])
+        .args(binary::DEMO_AFTER_TAKEOVER)
+        // No `-o html`: the file name says it.
+        .arg("--output-file")
         .arg(&plan)
         .output()
         .unwrap();

@@ -260,19 +260,8 @@ fn plan_works_in_headless_chromium() {
     let home = tempfile::tempdir().unwrap();
     let demo_page = dir.path().join("plan.html");
     let status = binary::credaudit(home.path())
-        .args([
-            "audit",
-            "fixtures/demo/vault.json",
-            "--hibp-file",
-            "fixtures/demo/pwned-sample.txt",
-            "--compromised",
-            "mercari",
-            "--since",
-            "2026-11-21",
-            "-o",
-            "html",
-            "--output-file",
-        ])
+        .args(binary::DEMO_AFTER_TAKEOVER)
+        .args(["-o", "html", "--output-file"])
         .arg(&demo_page)
         .output()
         .unwrap()

@@ -3,8 +3,7 @@
 //! names the kind of data and never the data, in every output format.
 
 use credaudit::model::{Format, PersonalKind};
-use credaudit::secret::Secret;
-use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
+use credaudit::vault::Vault;
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -158,14 +157,7 @@ fn identity_items_and_personal_words_through_the_binary() {
 }
 
 fn read(bytes: &[u8], format: Format) -> Vault {
-    let mut prompt = |_: &str| -> Result<Option<Secret>, FormatError> { Ok(None) };
-    let mut options = ReadOptions {
-        format: Some(format),
-        key_file: None,
-        password: &mut prompt,
-        include_recycled: false,
-    };
-    read_bytes("personal-test", bytes, 0, &mut options).expect("reads")
+    exports::read_export(bytes, format, None)
 }
 
 fn kinds(vault: &Vault) -> Vec<PersonalKind> {

@@ -6,8 +6,7 @@
 //! hold a seed, entries titled `without*` do not.
 
 use credaudit::model::Format;
-use credaudit::secret::Secret;
-use credaudit::vault::{FormatError, ReadOptions, Vault, read_bytes};
+use credaudit::vault::Vault;
 
 #[path = "support/exports.rs"]
 mod exports;
@@ -17,17 +16,7 @@ mod keepass_writer;
 const SEED: &str = "JBSWY3DPEHPK3PXP";
 const URI: &str = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example";
 
-fn read(bytes: &[u8], format: Format, password: Option<&str>) -> Vault {
-    let mut prompt =
-        |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
-    let mut options = ReadOptions {
-        format: Some(format),
-        key_file: None,
-        password: &mut prompt,
-        include_recycled: false,
-    };
-    read_bytes("otp-test", bytes, 0, &mut options).unwrap_or_else(|e| panic!("{format}: {e}"))
-}
+use exports::read_export as read;
 
 /// Every login entry's title and `has_totp`, checked against the title's promise.
 fn check(label: &str, vault: &Vault, expected_logins: usize) {

@@ -19,6 +19,19 @@ const OUTSIDE_SETTINGS: [&str; 10] = [
     "no_proxy",
 ];
 
+/// The README's story on the bundled demo vault: an audit against the demo breach sample, with
+/// Mercari taken over and 2026-11-21 as the incident date.
+pub const DEMO_AFTER_TAKEOVER: [&str; 8] = [
+    "audit",
+    "fixtures/demo/vault.json",
+    "--hibp-file",
+    "fixtures/demo/pwned-sample.txt",
+    "--compromised",
+    "mercari",
+    "--since",
+    "2026-11-21",
+];
+
 /// The binary with `home` as its home, config and cache directory.
 pub fn credaudit(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("credaudit").expect("binary");

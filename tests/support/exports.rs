@@ -25,6 +25,26 @@ pub fn onepux_of(data: &str) -> Vec<u8> {
     ])
 }
 
+/// `bytes` read as `format` through the library, `password` offered when one is asked for;
+/// panics (naming the format) when the reader refuses.
+pub fn read_export(
+    bytes: &[u8],
+    format: credaudit::model::Format,
+    password: Option<&str>,
+) -> credaudit::vault::Vault {
+    use credaudit::secret::Secret;
+    use credaudit::vault::{FormatError, ReadOptions, read_bytes};
+    let mut prompt =
+        |_: &str| -> Result<Option<Secret>, FormatError> { Ok(password.map(Secret::from)) };
+    let mut options = ReadOptions {
+        format: Some(format),
+        key_file: None,
+        password: &mut prompt,
+        include_recycled: false,
+    };
+    read_bytes("test-export", bytes, 0, &mut options).unwrap_or_else(|e| panic!("{format}: {e}"))
+}
+
 /// The `id` of every account of a JSON report, in rank order.
 pub fn account_ids(report: &serde_json::Value) -> Vec<&str> {
     report["accounts"]
