@@ -336,6 +336,26 @@ struct Site {
     mfa: Option<&'static str>,
 }
 
+impl Site {
+    /// The fields both directories share (name, domain, additional domains, documentation,
+    /// categories); each reader fills in its own.
+    fn from_entry(name: String, domain: &str, fields: &serde_json::Map<String, Value>) -> Self {
+        Site {
+            name,
+            domain: key(domain),
+            additional: string_list(fields, "additional-domains"),
+            documentation: fields
+                .get("documentation")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            categories: string_list(fields, "categories"),
+            methods: Vec::new(),
+            passwordless: None,
+            mfa: None,
+        }
+    }
+}
+
 const METHODS: [(&str, &str); 7] = [
     ("totp", "Totp"),
     ("u2f", "U2f"),
@@ -365,17 +385,8 @@ fn read_two_factor(dir: &Path) -> Result<Vec<Site>> {
         methods.sort_unstable();
         methods.dedup();
         sites.push(Site {
-            name,
-            domain: key(domain),
-            additional: string_list(&fields, "additional-domains"),
-            documentation: fields
-                .get("documentation")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            categories: string_list(&fields, "categories"),
             methods: methods.into_iter().map(|i| METHODS[i].1).collect(),
-            passwordless: None,
-            mfa: None,
+            ..Site::from_entry(name, domain, &fields)
         });
     }
     Ok(sites)
@@ -400,17 +411,9 @@ fn read_passkeys(dir: &Path) -> Result<Vec<Site>> {
             .and_then(|s| s.to_str())
             .with_context(|| format!("{}: file name is not a domain", path.display()))?;
         sites.push(Site {
-            name,
-            domain: key(domain),
-            additional: string_list(&fields, "additional-domains"),
-            documentation: fields
-                .get("documentation")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            categories: string_list(&fields, "categories"),
-            methods: Vec::new(),
             passwordless: support(&path, &fields, "passwordless")?,
             mfa: support(&path, &fields, "mfa")?,
+            ..Site::from_entry(name, domain, &fields)
         });
     }
     Ok(sites)
